@@ -1,0 +1,55 @@
+# Two commands (README): `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export FLASK_APP := wsgi
+
+.PHONY: run test venv test-deps translations extract-messages update-messages db-check benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.stamp-runtime $@
+
+venv: $(VENV)/.stamp-runtime
+
+# Compiled catalogues (.mo) are build output, made from the committed .po files.
+translations: venv
+	$(BIN)/pybabel compile -d translations -f
+
+extract-messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: venv translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Models and migrations agree (flask db check) on a scratch SQLite database.
+db-check: venv
+	rm -f instance/db-check.db
+	mkdir -p instance
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/db-check.db $(FLASK) db upgrade >/dev/null
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/db-check.db $(FLASK) db check
+	rm -f instance/db-check.db
+
+test: $(VENV)/.stamp-dev translations db-check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmark: $(VENV)/.stamp-dev translations
+	$(BIN)/python tests/benchmarks/register_benchmark.py
+
+clean:
+	rm -rf $(VENV) instance/*.db

@@ -1,0 +1,3 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("admin_api", __name__, url_prefix="/api/v1", description="admin")

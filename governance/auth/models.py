@@ -1,0 +1,109 @@
+"""Logins: users (email + password), their roles, personal API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core import clock
+from ..core.permissions import Role
+from ..extensions import db
+from ..core.types import AwareDateTime, StrEnum
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    locale: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="it")
+    # An account is active once it may log in (admitted members activate by emailed link).
+    is_active_account: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="SET NULL"), nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+    member: Mapped["Member | None"] = relationship(lazy="joined")  # noqa: F821
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # Flask-Login asks is_active: inactive accounts cannot log in.
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return bool(self.is_active_account)
+
+    @property
+    def role_set(self) -> set[Role]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, *roles) -> bool:
+        return any(Role(r) in self.role_set for r in roles)
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        self.roles = [r for r in self.roles if r.role in wanted]
+        for role in wanted - {r.role for r in self.roles}:
+            self.roles.append(UserRole(role=role))
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a current memory-hard algorithm.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(StrEnum(Role, 16), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """Personal API token: only its SHA-256 is stored; the raw value is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @classmethod
+    def issue(cls, user: User, name: str, days: int) -> tuple["ApiToken", str]:
+        raw = "gov_" + secrets.token_urlsafe(32)
+        now = clock.now()
+        token = cls(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10],
+                    created_at=now, expires_at=now + timedelta(days=days))
+        return token, raw
+
+    def is_valid(self, at: datetime) -> bool:
+        expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=at.tzinfo)
+        return self.revoked_at is None and expires > at

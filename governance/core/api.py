@@ -1,0 +1,125 @@
+"""What every JSON endpoint shares: problem+json errors (RFC 9457), body parsing,
+pagination, and the flask-smorest Api that builds the OpenAPI document from code."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import jsonify, request
+from flask_smorest import Api
+
+from .errors import DomainError
+
+PROBLEM_TITLES = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
+    415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error",
+}
+DEFAULT_CODES = {400: "malformed", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                 415: "content_type", 422: "validation", 500: "internal"}
+
+
+def problem(status: int, detail: str, code: str | None = None,
+            errors: dict | None = None, title: str | None = None):
+    body = {
+        "type": f"about:blank#{code or DEFAULT_CODES.get(status, 'error')}",
+        "title": title or PROBLEM_TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code or DEFAULT_CODES.get(status, "error"),
+        "errors": errors or {},
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def problem_from_domain(error: DomainError):
+    return problem(error.status, error.message, error.code, error.errors)
+
+
+def _flatten_messages(messages: Any) -> dict[str, list[str]]:
+    """webargs/marshmallow messages -> {"field": ["message"]}."""
+    if isinstance(messages, dict):
+        # webargs nests by location: {"json": {...}} or {"query": {...}}
+        if set(messages) <= {"json", "query", "form", "files", "headers", "view_args", "path"}:
+            merged: dict[str, list[str]] = {}
+            for inner in messages.values():
+                merged.update(_flatten_messages(inner))
+            return merged
+        out: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten_messages(value).items():
+                    out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list):
+                out[str(key)] = [str(v) for v in value]
+            else:
+                out[str(key)] = [str(value)]
+        return out
+    if isinstance(messages, list):
+        return {"_schema": [str(m) for m in messages]}
+    return {"_schema": [str(messages)]}
+
+
+class GovernanceApi(Api):
+    """flask-smorest's Api, with errors as problem+json and HTML pages left alone."""
+
+    def handle_http_exception(self, error):
+        from . import errorpages  # HTML errors are rendered there
+        if not request.path.startswith("/api/"):
+            return errorpages.render_http_error(error)
+        from ..extensions import db
+        db.session.rollback()
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        if status == 422 and "messages" in data:
+            errors = _flatten_messages(data["messages"])
+            return problem(422, "Some fields are not valid: " + ", ".join(sorted(errors)),
+                           "validation", errors)
+        detail = data.get("message") or error.description or PROBLEM_TITLES.get(status, "Error")
+        return problem(status, str(detail), data.get("code"))
+
+
+def page_args() -> tuple[int, int]:
+    """?page=1&per_page=50, clamped (API.md: lists are paginated)."""
+    def _int(name, default):
+        try:
+            return int(request.args.get(name, default))
+        except (TypeError, ValueError):
+            raise DomainError("validation", f"{name} must be a whole number", field=name) from None
+    page, per_page = _int("page", 1), _int("per_page", 50)
+    if page < 1:
+        raise DomainError("validation", "page must be 1 or more", field="page")
+    if not 1 <= per_page <= 500:
+        raise DomainError("validation", "per_page must be between 1 and 500", field="per_page")
+    return page, per_page
+
+
+def paginate(query: sa.Select, serialize: Callable[[Any], dict], page: int | None = None,
+             per_page: int | None = None) -> dict:
+    """Run `query` for one page; `total` comes from one COUNT over the same filter."""
+    from ..extensions import db
+    if page is None or per_page is None:
+        page, per_page = page_args()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": [serialize(r) for r in rows], "page": page, "per_page": per_page, "total": total}
+
+
+class PageQuerySchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+
+
+class ProblemSchema(ma.Schema):
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    code = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))

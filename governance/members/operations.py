@@ -1,0 +1,280 @@
+"""Use cases of the member register (DOMAIN.md §2). Operations validate, change the
+models, write history and audit, and flush; the request wrapper commits."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..core import audit, clock
+from ..core.errors import DomainError
+from ..extensions import db
+from ..statute.queries import value_on
+from . import rules
+from .models import Category, Member, MemberHistory, MemberStatus, RegisterCounter
+
+REGISTER = "libro_soci"
+
+# The fields of a register entry that users enter (API.md names).
+ENTRY_FIELDS = ("first_name", "last_name", "tax_code", "birth_date", "address", "email", "phone",
+                "category", "admitted_on", "shares", "legal_representative")
+
+
+def _text(value: Any, max_len: int) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if len(text) > max_len:
+        raise ValueError(_("At most %(n)d characters.", n=max_len))
+    return text or None
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(_("Not a date (use YYYY-MM-DD).")) from None
+
+
+def validate_entry(data: dict, *, today: date | None = None, partial: bool = False,
+                   require_admitted_on: bool = True) -> tuple[dict, dict[str, list[str]]]:
+    """Check the input shape and the rules of one register entry. Returns (clean data,
+    errors by field). Used by the add/correct forms, the API, the CSV import (row by
+    row) and the applications. `partial`: only the fields present are checked."""
+    today = today or clock.today()
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str):
+        errors.setdefault(field, []).append(message)
+
+    def present(field: str) -> bool:
+        return not partial or field in data
+
+    category = None
+    if present("category"):
+        raw = data.get("category")
+        try:
+            category = Category(str(raw).strip()) if raw not in (None, "") else None
+        except ValueError:
+            fail("category", _("Unknown category %(value)s: use one of %(choices)s.", value=repr(raw),
+                               choices=", ".join(c.value for c in Category)))
+        else:
+            if category is None:
+                fail("category", _("This field is required."))
+            else:
+                clean["category"] = category
+    legal = category == Category.LEGAL_PERSON
+
+    for field, max_len, required in (("first_name", 100, not legal), ("last_name", 200, True),
+                                     ("address", 300, False), ("phone", 40, False),
+                                     ("legal_representative", 200, legal)):
+        if not present(field):
+            continue
+        try:
+            value = _text(data.get(field), max_len)
+        except ValueError as exc:
+            fail(field, str(exc))
+            continue
+        if required and not value:
+            fail(field, _("This field is required."))
+        clean[field] = value if field not in ("first_name",) else (value or "")
+
+    if present("email"):
+        email = (data.get("email") or "").strip().lower() or None
+        if email and ("@" not in email or len(email) > 254 or " " in email or "." not in email.split("@")[-1]):
+            fail("email", _("Not a valid email address."))
+        clean["email"] = email
+
+    if present("tax_code"):
+        raw = data.get("tax_code") or ""
+        try:
+            if legal:
+                clean["tax_code"] = rules.validate_vat_number(raw)
+            else:
+                clean["tax_code"] = rules.validate_tax_code(raw)
+        except ValueError as exc:
+            if str(exc) == "required":
+                fail("tax_code", _("This field is required."))
+            elif legal:
+                fail("tax_code", _("Invalid VAT number (partita IVA) %(value)s: %(reason)s",
+                                   value=repr(raw), reason=str(exc)))
+            else:
+                fail("tax_code", _("Invalid tax code (codice fiscale) %(value)s: %(reason)s",
+                                   value=repr(raw), reason=str(exc)))
+
+    if present("birth_date"):
+        try:
+            birth = _date(data.get("birth_date"))
+        except ValueError as exc:
+            fail("birth_date", str(exc))
+        else:
+            if birth is None and not legal:
+                fail("birth_date", _("This field is required."))
+            elif birth is not None and birth > today:
+                fail("birth_date", _("The date %(date)s is in the future.", date=birth.isoformat()))
+            elif birth is not None and birth.year < 1900:
+                fail("birth_date", _("The date %(date)s is too far in the past.", date=birth.isoformat()))
+            clean["birth_date"] = birth if not legal else None
+
+    if present("admitted_on"):
+        try:
+            admitted = _date(data.get("admitted_on"))
+        except ValueError as exc:
+            fail("admitted_on", str(exc))
+        else:
+            if admitted is None and require_admitted_on:
+                fail("admitted_on", _("This field is required."))
+            elif admitted is not None and admitted > today:
+                fail("admitted_on", _("The date %(date)s is in the future.", date=admitted.isoformat()))
+            elif admitted is not None and clean.get("birth_date") and admitted < clean["birth_date"]:
+                fail("admitted_on", _("The admission date is before the birth date."))
+            clean["admitted_on"] = admitted
+
+    if present("shares"):
+        raw = data.get("shares")
+        try:
+            if isinstance(raw, bool) or raw in (None, ""):
+                raise ValueError
+            shares = int(str(raw).strip())
+        except ValueError:
+            fail("shares", _("The number of shares must be a whole number."))
+        else:
+            on = clean.get("admitted_on") or today
+            minimum = value_on("min_shares_per_member", on)
+            share_value = value_on("share_value", on)
+            max_capital = value_on("max_capital_per_member", on)
+            if shares < minimum:
+                fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
+            elif Decimal(shares) * share_value > max_capital:
+                fail("shares", _("%(n)d shares of %(value)s exceed the maximum capital per member "
+                                 "(%(max)s).", n=shares, value=f"€{share_value:.2f}",
+                                 max=f"€{max_capital:.2f}"))
+            clean["shares"] = shares
+    return clean, errors
+
+
+def lock_counter() -> RegisterCounter:
+    """The register counter, locked until the end of the transaction so that
+    concurrent admissions queue up for their numbers (PostgreSQL: SELECT ... FOR UPDATE;
+    SQLite: writes are serialised by BEGIN IMMEDIATE)."""
+    counter = db.session.scalar(
+        sa.select(RegisterCounter).where(RegisterCounter.name == REGISTER).with_for_update())
+    if counter is None:  # a database created without the migration's first row
+        counter = RegisterCounter(name=REGISTER, last_number=0)
+        db.session.add(counter)
+        db.session.flush()
+    return counter
+
+
+def allocate_number() -> int:
+    """Next register number: one more than any number ever assigned (never reused)."""
+    counter = lock_counter()
+    highest = db.session.scalar(sa.select(sa.func.max(Member.number))) or 0
+    counter.last_number = max(counter.last_number, highest) + 1
+    return counter.last_number
+
+
+def reserve_number(number: int) -> None:
+    """An explicit number (import of a historic register): keep the counter past it."""
+    counter = lock_counter()
+    counter.last_number = max(counter.last_number, number)
+
+
+def active_counts() -> tuple[int, int]:
+    """(active volunteers, active members)."""
+    row = db.session.execute(
+        sa.select(sa.func.count(),
+                  sa.func.count().filter(Member.category == Category.VOLUNTEER))
+        .where(Member.status == MemberStatus.ACTIVE)).one()
+    return row[1], row[0]
+
+
+def check_volunteer_cap(*, adds_volunteer: bool, adds_member: bool, on: date,
+                        removes_volunteer: bool = False, extra_volunteers: int = 0,
+                        extra_members: int = 0) -> None:
+    """Refuse (code volunteer_cap) a change that would make volunteers more than the
+    maximum share of active members; the message names the figures."""
+    volunteers, members = active_counts()
+    check = rules.volunteer_cap_check(
+        volunteers + extra_volunteers, members + extra_members, adds_volunteer=adds_volunteer,
+        adds_member=adds_member, removes_volunteer=removes_volunteer,
+        max_percent=value_on("max_volunteer_percent", on))
+    if not check.allowed:
+        raise DomainError("volunteer_cap", _(
+            "Volunteers would be %(v)d of %(m)d active members (%(p)s%%), more than the maximum "
+            "of %(max)s%% (L. 381/1991 art. 2).", v=check.volunteers_after, m=check.members_after,
+            p=f"{check.percent_after:.2f}", max=f"{check.max_percent:.2f}"), field="category")
+
+
+def entry_snapshot(member: Member) -> dict:
+    return {
+        "number": member.number, "first_name": member.first_name, "last_name": member.last_name,
+        "tax_code": member.tax_code, "birth_date": member.birth_date, "address": member.address,
+        "email": member.email, "phone": member.phone, "category": member.category,
+        "admitted_on": member.admitted_on, "shares": member.shares_subscribed,
+        "shares_paid_amount": member.shares_paid_amount, "status": member.status,
+        "exit_on": member.exit_on, "exit_reason": member.exit_reason,
+        "legal_representative": member.legal_representative,
+    }
+
+
+def add_history(member: Member, actor, action: str, changes: dict | None, note: str | None = None
+                ) -> MemberHistory:
+    entry = MemberHistory(member=member, at=clock.now(), actor_id=getattr(actor, "id", None),
+                          actor_email=getattr(actor, "email", None), action=action,
+                          changes=audit.changes_between({}, {}) if changes is None else
+                          {k: [audit._plain(v[0]), audit._plain(v[1])] for k, v in changes.items()},
+                          note=note)
+    db.session.add(entry)
+    return entry
+
+
+def register_member(clean: dict, actor, *, number: int | None = None, action: str = "member.create",
+                    note: str | None = None, check_cap: bool = True,
+                    duplicate_check: bool = True) -> Member:
+    """Write one validated entry (see validate_entry) into the register, with its
+    number, history and audit entry. `number` keeps a historic number (import);
+    otherwise the next one is assigned. Admission of an applicant calls this too."""
+    category = clean["category"]
+    admitted_on = clean["admitted_on"]
+    if duplicate_check:
+        existing = db.session.scalar(sa.select(Member.number).where(
+            Member.tax_code == clean["tax_code"], Member.status == MemberStatus.ACTIVE))
+        if existing is not None:
+            raise DomainError("validation", _("An active member with tax code %(code)s is already "
+                                              "in the register (number %(n)d).",
+                                              code=clean["tax_code"], n=existing), field="tax_code")
+    if check_cap:
+        check_volunteer_cap(adds_volunteer=category == Category.VOLUNTEER, adds_member=True,
+                            on=admitted_on)
+    if number is None:
+        number = allocate_number()
+    else:
+        if db.session.scalar(sa.select(Member.id).where(Member.number == number)) is not None:
+            raise DomainError("validation", _("Register number %(n)d is already taken.", n=number),
+                              field="number")
+        reserve_number(number)
+    now = clock.now()
+    member = Member(
+        number=number, first_name=clean.get("first_name") or "", last_name=clean["last_name"],
+        tax_code=clean["tax_code"], legal_representative=clean.get("legal_representative"),
+        birth_date=clean.get("birth_date"), address=clean.get("address"), email=clean.get("email"),
+        phone=clean.get("phone"), category=category, admitted_on=admitted_on,
+        shares_subscribed=clean["shares"], shares_paid_amount=Decimal("0.00"),
+        status=MemberStatus.ACTIVE, created_at=now, updated_at=now, search_name="")
+    member.refresh_search_name()
+    db.session.add(member)
+    db.session.flush()
+    changes = {k: [None, v] for k, v in entry_snapshot(member).items() if v not in (None, "")}
+    add_history(member, actor, action, changes, note)
+    audit.record(actor, action, member, summary=f"n. {member.number} {member.full_name}",
+                 changes=changes)
+    return member

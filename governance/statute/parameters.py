@@ -1,0 +1,173 @@
+"""The statute parameters of DOMAIN.md §1: name, type, default, bounds, source.
+
+Pure data and parsing; the dated values live in the `statute_values` table and are
+read through `governance.statute.queries`. A rule is always evaluated with the value
+in force on the date the rule is about.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # "int", "bool", "money", "percent", "fraction"
+    default: Any
+    label: Any
+    source: str
+    minimum: Any = None
+    maximum: Any = None
+    unit: Any = ""
+
+    def parse(self, raw: Any) -> Any:
+        """Turn user input (str/int/bool) into the typed value, or raise ValueError."""
+        return PARSERS[self.kind](raw, self)
+
+    def dump(self, value: Any) -> Any:
+        """Typed value -> JSON-friendly value (money and percentages as strings)."""
+        if self.kind in {"money", "percent"}:
+            return f"{Decimal(value):.2f}"
+        if self.kind == "fraction":
+            return f"{value.numerator}/{value.denominator}"
+        return value
+
+    def to_storage(self, value: Any) -> str:
+        if self.kind == "bool":
+            return "true" if value else "false"
+        return str(self.dump(value))
+
+
+def _check_bounds(value, p: Parameter):
+    if p.minimum is not None and value < p.minimum:
+        raise ValueError(f"at least {p.dump(p.minimum)}")
+    if p.maximum is not None and value > p.maximum:
+        raise ValueError(f"at most {p.dump(p.maximum)}")
+    return value
+
+
+def _parse_int(raw, p):
+    if isinstance(raw, bool):
+        raise ValueError("a whole number")
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise ValueError("a whole number") from None
+    return _check_bounds(value, p)
+
+
+def _parse_bool(raw, p):
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"true", "1", "yes", "si", "sì", "y", "on"}:
+        return True
+    if text in {"false", "0", "no", "n", "off"}:
+        return False
+    raise ValueError("true or false")
+
+
+def _parse_decimal(raw, p):
+    if isinstance(raw, float | bool):
+        raise ValueError("a decimal number as a string, e.g. \"25.00\"")
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValueError("a decimal number, e.g. \"25.00\"") from None
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValueError("a number with at most two decimals")
+    return _check_bounds(value.quantize(Decimal("0.01")), p)
+
+
+def _parse_fraction(raw, p):
+    try:
+        value = Fraction(str(raw).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError("a fraction such as 1/2 or 2/3") from None
+    return _check_bounds(value, p)
+
+
+PARSERS: dict[str, Callable] = {
+    "int": _parse_int, "bool": _parse_bool, "money": _parse_decimal,
+    "percent": _parse_decimal, "fraction": _parse_fraction,
+}
+
+D = Decimal
+F = Fraction
+
+PARAMETERS: list[Parameter] = [
+    Parameter("voting_seniority_days", "int", 90, _l("Days in the register before a member may vote"),
+              "art. 2538 c.1 c.c.", 0, 90, _l("days")),
+    Parameter("votes_per_member", "int", 1, _l("Votes per member"), "art. 2538 c.2 c.c.", 1, 1),
+    Parameter("votes_per_legal_person", "int", 1, _l("Votes of a legal-person member"),
+              "art. 2538 c.3 c.c.", 1, 5),
+    Parameter("remote_voting_allowed", "bool", True,
+              _l("Voting by correspondence or electronic means allowed"), "art. 2538 c.6 c.c."),
+    Parameter("proxies_allowed", "bool", True, _l("Proxies allowed"), "art. 2539 c.c."),
+    Parameter("max_proxies_per_delegate", "int", 10, _l("Maximum proxies held by one delegate"),
+              "art. 2539 c.c.", 0, 10),
+    Parameter("notice_days", "int", 8, _l("Convocation notice (days, with proof of receipt)"),
+              "art. 2366 c.c.", 8, 365, _l("days")),
+    Parameter("ordinary_first_call_quorum", "fraction", F(1, 2),
+              _l("Ordinary assembly, first call: quorum (present ≥ fraction of the roll)"),
+              "art. 2368 c.c.", F(0), F(1)),
+    Parameter("extraordinary_first_call_quorum", "fraction", F(1, 2),
+              _l("Extraordinary assembly, first call: quorum (present > fraction of the roll)"),
+              "art. 2368 c.c.", F(0), F(1)),
+    Parameter("extraordinary_first_call_majority", "fraction", F(1, 2),
+              _l("Extraordinary assembly, first call: yes > fraction of the roll"),
+              "art. 2368 c.c.", F(0), F(1)),
+    Parameter("extraordinary_second_call_quorum", "fraction", F(1, 3),
+              _l("Extraordinary assembly, second call: quorum (present > fraction of the roll)"),
+              "art. 2369 c.c.", F(0), F(1)),
+    Parameter("extraordinary_second_call_majority", "fraction", F(2, 3),
+              _l("Extraordinary assembly, second call: yes ≥ fraction of those present"),
+              "art. 2369 c.c.", F(0), F(1)),
+    Parameter("purpose_change_min_yes_of_roll", "fraction", F(1, 3),
+              _l("Change of the purpose clause, second call: yes > fraction of the roll"),
+              "art. 2369 c.c.", F(0), F(1)),
+    Parameter("share_value", "money", D("25.00"), _l("Share nominal value"),
+              "art. 2525 c.c. (at least €25.00, fixed by law)", D("25.00"), D("500.00"), "€"),
+    Parameter("min_shares_per_member", "int", 1, _l("Minimum shares per member"), "art. 2525 c.c.", 1, 1000),
+    Parameter("max_capital_per_member", "money", D("100000.00"), _l("Maximum share capital per member"),
+              "art. 2525 c.c.", D("25.00"), D("100000.00"), "€"),
+    Parameter("max_volunteer_percent", "percent", D("50.00"),
+              _l("Volunteers, maximum share of all members"),
+              "L. 381/1991 art. 2 (fixed by law)", D("0.00"), D("50.00"), "%"),
+    Parameter("application_decision_days", "int", 60, _l("Board's deadline to decide an application"),
+              "art. 2528 c.c.", 1, 60, _l("days")),
+    Parameter("withdrawal_decision_days", "int", 60, _l("Board's deadline to decide a withdrawal"),
+              "art. 2532 c.c.", 1, 60, _l("days")),
+    Parameter("appeal_days", "int", 60, _l("Applicant's deadline to appeal a refusal"),
+              "art. 2528 c.c.", 60, 365, _l("days")),
+    Parameter("share_refund_days", "int", 180, _l("Share refund due after approval of the accounts"),
+              "art. 2535 c.c.", 1, 180, _l("days")),
+    Parameter("loan_seniority_days", "int", 90, _l("Social loans: minimum seniority to lend"),
+              "cooperative regulations", 0, 3650, _l("days")),
+    Parameter("loan_member_cap", "money", D("43736.62"), _l("Social loans: maximum balance per member"),
+              "art. 10 L. 59/1992, ISTAT update 2025-2027", D("0.00"), D("87473.25"), "€"),
+    Parameter("loan_equity_multiple", "int", 3, _l("Social loans: maximum total as a multiple of equity"),
+              "Banca d'Italia, 8 Nov 2016", 1, 3),
+    Parameter("loan_equity_multiple_guaranteed", "int", 5,
+              _l("Social loans: multiple of equity when guaranteed"), "Banca d'Italia, 8 Nov 2016", 1, 5),
+    Parameter("loan_guarantee_threshold_percent", "percent", D("30.00"),
+              _l("Social loans: guaranteed share that allows the higher multiple"),
+              "Banca d'Italia, 8 Nov 2016", D("30.00"), D("100.00"), "%"),
+    Parameter("loan_withdrawal_notice_days", "int", 1, _l("Social loans: withdrawal notice"),
+              "Banca d'Italia, 8 Nov 2016 (no on-demand repayment)", 1, 365, _l("days")),
+    Parameter("loan_max_rate", "percent", D("8.50"), _l("Social loans: maximum gross rate with tax benefits"),
+              "art. 13 DPR 601/1973", D("0.00"), D("20.00"), "%"),
+    Parameter("loan_withholding_percent", "percent", D("26.00"), _l("Social loans: withholding tax on interest"),
+              "fixed by law", D("0.00"), D("100.00"), "%"),
+]
+
+BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+
+
+def defaults() -> dict[str, Any]:
+    return {p.name: p.default for p in PARAMETERS}
