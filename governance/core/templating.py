@@ -15,7 +15,7 @@ from .permissions import Role, user_has_role
 NAVIGATION = [
     ("members.register", "Register", (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
     ("applications.queue", "Applications", (Role.BOARD, Role.SECRETARY)),
-    ("members.withdrawals", "Withdrawals", (Role.BOARD,)),
+    ("applications.withdrawals", "Withdrawals", (Role.BOARD,)),
     ("applications.report", "Membership report", (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
     ("members.my_entry", "My membership", (Role.MEMBER,)),
     ("statute.parameters", "Statute", (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
