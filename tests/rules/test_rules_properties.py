@@ -1,0 +1,178 @@
+"""Table-driven and property-based tests of the pure rules (no database)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from governance.core import clock
+from governance.core.money import format_eur, parse_money, to_cents
+from governance.members import rules
+from governance.statute.parameters import BY_NAME, PARAMETERS
+
+dates = st.dates(min_value=date(1994, 1, 1), max_value=date(2100, 12, 31))
+
+
+# --- art. 2538 c.1 c.c.: 90 days in the register before voting ---------------------
+
+def test_domain_example_admitted_1_march_votes_from_30_may():
+    assert rules.voting_right_from(date(2025, 3, 1), 90) == date(2025, 5, 30)
+
+
+@pytest.mark.parametrize("days_after, may_vote", [(89, False), (90, True), (91, True)])
+def test_seniority_boundary_89th_and_90th_day(days_after, may_vote):
+    admitted = date(2025, 3, 1)
+    assert rules.may_vote_on(admitted, 90, admitted + timedelta(days=days_after)) is may_vote
+
+
+@given(admitted=dates, seniority=st.integers(min_value=0, max_value=365))
+def test_voting_right_is_exactly_seniority_days_after_admission(admitted, seniority):
+    start = rules.voting_right_from(admitted, seniority)
+    assert (start - admitted).days == seniority
+    assert rules.may_vote_on(admitted, seniority, start)
+    if seniority:
+        assert not rules.may_vote_on(admitted, seniority, start - timedelta(days=1))
+
+
+# --- art. 2532 c.c.: withdrawal takes effect at year end, 3 months' notice ------------
+
+@pytest.mark.parametrize("requested, effective", [
+    (date(2026, 1, 2), date(2026, 12, 31)),
+    (date(2026, 9, 30), date(2026, 12, 31)),   # exactly three months before year end
+    (date(2026, 10, 1), date(2027, 12, 31)),   # one day later: the next year
+    (date(2026, 12, 31), date(2027, 12, 31)),
+])
+def test_withdrawal_effective_date(requested, effective):
+    assert rules.withdrawal_effective_on(requested) == effective
+
+
+@given(requested=dates)
+def test_withdrawal_always_ends_on_a_year_end_with_at_least_three_months(requested):
+    effective = rules.withdrawal_effective_on(requested)
+    assert (effective.month, effective.day) == (12, 31)
+    assert (effective - requested).days >= 91
+    # and never more than one extra year of waiting
+    assert effective.year - requested.year <= 1
+
+
+# --- L. 381/1991 art. 2: volunteers at most 50% ---------------------------------------
+
+@pytest.mark.parametrize("volunteers, members, allowed", [
+    (4, 9, True),    # 5 of 10 after admission: exactly 50%
+    (5, 9, False),   # 6 of 10: one more
+    (0, 0, False),   # the first member cannot be a volunteer (100%)
+    (0, 1, True),    # 1 of 2
+])
+def test_volunteer_cap_admission_boundary(volunteers, members, allowed):
+    check = rules.volunteer_cap_check(volunteers, members, adds_volunteer=True, adds_member=True)
+    assert check.allowed is allowed
+
+
+@given(v=st.integers(0, 500), extra=st.integers(0, 500))
+def test_volunteer_cap_matches_the_percentage(v, extra):
+    members = v + extra
+    check = rules.volunteer_cap_check(v, members, adds_volunteer=True, adds_member=True)
+    assert check.allowed == ((v + 1) * 2 <= members + 1)
+    # A non-volunteer admission is never refused by this rule.
+    assert rules.volunteer_cap_check(v, members, adds_volunteer=False, adds_member=True).allowed
+
+
+def test_volunteer_cap_message_figures():
+    check = rules.volunteer_cap_check(5, 9, adds_volunteer=True, adds_member=True)
+    assert (check.volunteers_after, check.members_after, check.percent_after) == (6, 10, Decimal("60.00"))
+
+
+# --- tax codes and VAT numbers (python-stdnum) ------------------------------------------
+
+def test_tax_code_checksum_and_normalisation():
+    assert rules.validate_tax_code(" rssmra85t10a562s ") == "RSSMRA85T10A562S"
+    with pytest.raises(ValueError):
+        rules.validate_tax_code("RSSMRA85T10A562X")  # wrong check character
+    with pytest.raises(ValueError):
+        rules.validate_tax_code("RSSMRA85T10A562")   # too short
+
+
+def test_vat_number_checksum():
+    assert rules.validate_vat_number("IT00743110157") == "00743110157"
+    with pytest.raises(ValueError):
+        rules.validate_vat_number("00743110158")
+
+
+# --- money: Decimal, half-up, never float -----------------------------------------------
+
+@pytest.mark.parametrize("value, cents", [("0.005", "0.01"), ("0.004", "0.00"), ("167.665", "167.67"),
+                                          ("-0.005", "-0.01"), ("43.585", "43.59")])
+def test_rounding_is_half_up(value, cents):
+    assert to_cents(Decimal(value)) == Decimal(cents)
+
+
+def test_parse_money_accepts_italian_and_machine_formats():
+    assert parse_money("1.234,50") == Decimal("1234.50")
+    assert parse_money("1234.5") == Decimal("1234.50")
+    assert format_eur(Decimal("1234.5")) == "€ 1.234,50"
+    for bad in ("12.345", "abc", "NaN", "1e400x"):
+        with pytest.raises(ValueError):
+            parse_money(bad)
+
+
+@given(cents=st.integers(min_value=0, max_value=10**12))
+def test_parse_money_round_trips(cents):
+    value = Decimal(cents) / 100
+    assert parse_money(f"{value:.2f}") == value
+
+
+# --- statute parameters -------------------------------------------------------------------
+
+def test_defaults_match_domain_md():
+    expected = {
+        "voting_seniority_days": 90, "max_proxies_per_delegate": 10, "notice_days": 8,
+        "share_value": Decimal("25.00"), "min_shares_per_member": 1,
+        "max_capital_per_member": Decimal("100000.00"), "max_volunteer_percent": Decimal("50.00"),
+        "application_decision_days": 60, "appeal_days": 60, "share_refund_days": 180,
+        "loan_seniority_days": 90, "loan_member_cap": Decimal("43736.62"), "loan_equity_multiple": 3,
+        "loan_equity_multiple_guaranteed": 5, "loan_withdrawal_notice_days": 1,
+        "loan_max_rate": Decimal("8.50"), "loan_withholding_percent": Decimal("26.00"),
+        "ordinary_first_call_quorum": Fraction(1, 2), "extraordinary_second_call_quorum": Fraction(1, 3),
+        "extraordinary_second_call_majority": Fraction(2, 3), "votes_per_member": 1,
+        "remote_voting_allowed": True, "proxies_allowed": True,
+    }
+    for name, value in expected.items():
+        assert BY_NAME[name].default == value, name
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS, ids=lambda p: p.name)
+def test_every_default_survives_storage(parameter):
+    assert parameter.parse(parameter.to_storage(parameter.default)) == parameter.default
+    assert parameter.parse(parameter.to_storage(parameter.default)) == parameter.default
+
+
+@pytest.mark.parametrize("name, ok, refused", [
+    ("share_value", "25.00", "24.99"),                 # art. 2525: at least 25 euro
+    ("max_volunteer_percent", "50.00", "50.01"),       # L. 381/1991: at most 50%
+    ("max_proxies_per_delegate", "10", "11"),          # art. 2539: at most 10
+    ("votes_per_legal_person", "5", "6"),              # art. 2538 c.3: up to 5
+    ("loan_max_rate", "8.50", "20.01"),
+])
+def test_parameter_bounds(name, ok, refused):
+    BY_NAME[name].parse(ok)
+    with pytest.raises(ValueError):
+        BY_NAME[name].parse(refused)
+
+
+def test_float_is_refused_for_money_parameters():
+    with pytest.raises(ValueError):
+        BY_NAME["share_value"].parse(25.0)
+
+
+# --- the one clock --------------------------------------------------------------------------
+
+def test_clock_can_be_frozen_and_moved():
+    with clock.frozen(date(2026, 2, 28)):
+        assert clock.today() == date(2026, 2, 28)
+        clock.advance(days=1)
+        assert clock.today() == date(2026, 3, 1)
+    assert clock.today() != date(2026, 3, 1) or date.today() == date(2026, 3, 1)
