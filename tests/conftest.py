@@ -110,7 +110,10 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client whose requests each start with an empty flask.g and see the test's
+    set-up data committed (to the savepoint): see tests/core/clients.py."""
+    from .core.clients import make_client
+    return make_client(app)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,12 @@ MONTHS = "ABCDEHLMPRST"
 
 def make_tax_code(last: str, first: str, born: date, female: bool = False, town: str = "F205") -> str:
     """A valid codice fiscale (checksum computed by python-stdnum); F205 is Milan."""
+    def ascii_letters(s):
+        # Accented names (Niccolò, Nicolò) use the unaccented letter in the tax code.
+        return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+    last, first = ascii_letters(last), ascii_letters(first)
+
     def consonants(s):
         return [c for c in s.upper() if c.isalpha() and c not in "AEIOU"]
 

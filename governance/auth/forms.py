@@ -1,10 +1,76 @@
+"""Input shape of the login, password and profile forms; rules stay in operations."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from .operations import MIN_PASSWORD_LENGTH
+
+
+def _new_password_validators():
+    return [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
+                                   message=_l("The password must be at least %(n)d characters long.",
+                                              n=MIN_PASSWORD_LENGTH))]
+
+
+def _strip(value):
+    """Browsers and phones may add spaces around an email address."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[_strip])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(),
+                                        EqualTo("new_password", message=_l("The two passwords differ."))])
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")],
+                        validators=[DataRequired()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("What the token is for, e.g. \"accounting export\"."))
+
+
+class RevokeTokenForm(FlaskForm):
+    """Only the CSRF token: the token to revoke is in the URL."""
+
+
+def attach_error(form, error, default: str | None = None) -> None:
+    """Show a DomainError next to the field it names (or `default`, or above the form).
+    Shared by the HTML views of every domain."""
+    placed = False
+    for name, messages in (error.errors or {}).items():
+        field = form._fields.get(name) if isinstance(name, str) else None
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    if placed:
+        return
+    field = form._fields.get(default) if default else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)

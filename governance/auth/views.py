@@ -1,21 +1,29 @@
-"""Login pages."""
+"""Login, logout, forgotten password, profile (language, password, personal API tokens)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..core import clock
 from ..core.errors import DomainError
 from ..core.permissions import AUTHENTICATED, PUBLIC, permission
 from . import operations
-from .forms import LoginForm
+from .forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, PreferencesForm,
+                    ResetPasswordForm, RevokeTokenForm, TokenForm, attach_error)
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only a path on this site: no scheme, no host, no `//` or `/\\` tricks."""
+    if target and target.startswith("/") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("core.home")
 
 
@@ -42,3 +50,128 @@ def logout():
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("core.home"))
+
+
+# --- forgotten password -------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@permission(PUBLIC)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        # The same answer whether or not the account exists (no account enumeration).
+        flash(_("If an account exists for this email, we have sent it a link to set a new "
+                "password. Check your inbox."), "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def reset_password(token: str):
+    try:
+        operations.user_for_reset_token(token)
+    except DomainError as error:
+        response = render_template("auth/reset_invalid.html", message=error.message), 400
+        return _no_referrer(response)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except DomainError as error:
+            attach_error(form, error, default="password")
+            return _no_referrer((render_template("auth/reset_password.html", form=form), 422))
+        flash(_("Your password has been changed. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return _no_referrer((render_template("auth/reset_password.html", form=form), status))
+
+
+def _no_referrer(result):
+    """The token is in the URL: never send it to another site as a Referer."""
+    body, status = result
+    response = make_response(body, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- profile ------------------------------------------------------------------------------
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _profile_page(status: int = 200, *, preferences=None, password_form=None, token_form=None,
+                  new_token=None):
+    user = _me()
+    return render_template(
+        "auth/profile.html", user=user,
+        preferences=preferences or PreferencesForm(formdata=None, prefix="pref", locale=user.locale),
+        password_form=password_form or ChangePasswordForm(formdata=None, prefix="pw"),
+        token_form=token_form or TokenForm(formdata=None, prefix="token"),
+        tokens=operations.tokens_of(user), now=clock.now(), new_token=new_token,
+    ), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@permission(AUTHENTICATED)
+def profile():
+    if request.method == "GET":
+        return _profile_page()
+    form = PreferencesForm(prefix="pref")
+    if not form.validate_on_submit():
+        return _profile_page(422, preferences=form)
+    try:
+        operations.set_locale(_me(), form.locale.data)
+    except DomainError as error:
+        attach_error(form, error, default="locale")
+        return _profile_page(422, preferences=form)
+    session["lang"] = form.locale.data
+    with force_locale(form.locale.data):
+        flash(_("Your preferences have been saved."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profile/password")
+@permission(AUTHENTICATED)
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if not form.validate_on_submit():
+        return _profile_page(422, password_form=form)
+    try:
+        operations.change_password(_me(), form.current_password.data, form.new_password.data)
+    except DomainError as error:
+        attach_error(form, error, default="new_password")
+        return _profile_page(422, password_form=form)
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profile/tokens")
+@permission(AUTHENTICATED)
+def create_token():
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return _profile_page(422, token_form=form)
+    try:
+        token, raw = operations.create_token(_me(), form.name.data)
+    except DomainError as error:
+        attach_error(form, error, default="name")
+        return _profile_page(422, token_form=form)
+    # Shown once, on this page only: the raw token is never stored nor put in a cookie.
+    response = make_response(*_profile_page(201, new_token={"token": token, "raw": raw}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@permission(AUTHENTICATED)
+def revoke_token(token_id: int):
+    form = RevokeTokenForm()
+    if not form.validate_on_submit():
+        return _profile_page(422)
+    token = operations.revoke_token(_me(), token_id)
+    flash(_("The token %(name)s has been revoked.", name=token.name), "success")
+    return redirect(url_for("auth.profile"))

@@ -52,6 +52,8 @@ def init_app(app):
             return None
         g.authenticated_by_token = True
         g.api_token_id = token.id
+        from ..auth.operations import touch_token
+        touch_token(token, now)  # "last used" on the profile; committed with the request
         return token.user
 
     @app.before_request

@@ -43,3 +43,32 @@ def history(name: str | None = None) -> list[StatuteValue]:
     if name:
         query = query.where(StatuteValue.name == name)
     return list(db.session.scalars(query))
+
+
+def history_with_authors(name: str | None = None) -> list[tuple[StatuteValue, str | None]]:
+    """Every dated value entered, newest effective date first, with who entered it."""
+    from ..auth.models import User
+    query = (sa.select(StatuteValue, User.email)
+             .outerjoin(User, User.id == StatuteValue.created_by_id)
+             .order_by(StatuteValue.effective_from.desc(), StatuteValue.id.desc()))
+    if name:
+        query = query.where(StatuteValue.name == name)
+    return [(row, email) for row, email in db.session.execute(query).all()]
+
+
+def next_changes_after(on: date) -> dict[str, tuple[date, Any]]:
+    """For each parameter, the first change already scheduled after `on`, if any."""
+    rows = db.session.execute(
+        sa.select(StatuteValue.name, StatuteValue.effective_from, StatuteValue.value)
+        .where(StatuteValue.effective_from > on)
+        .order_by(StatuteValue.name, StatuteValue.effective_from.desc(), StatuteValue.id)).all()
+    upcoming: dict[str, tuple[date, Any]] = {}
+    for name, effective_from, raw in rows:  # latest date first, so the earliest one wins
+        if name in BY_NAME:
+            upcoming[name] = (effective_from, BY_NAME[name].parse(raw))
+    return upcoming
+
+
+def dump_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """Typed values -> JSON-friendly (money and percentages "25.00", fractions "1/2")."""
+    return {name: BY_NAME[name].dump(value) for name, value in values.items()}

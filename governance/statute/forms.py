@@ -1,0 +1,27 @@
+"""Statute parameter forms: input shape only; parsing and bounds are in parameters.py."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .parameters import PARAMETERS
+
+
+class DayForm(FlaskForm):
+    """?on=YYYY-MM-DD: which day's values to show."""
+
+    class Meta:
+        csrf = False
+
+    on = DateField(_l("Values in force on"), validators=[Optional()])
+
+
+class ChangeParameterForm(FlaskForm):
+    name = SelectField(_l("Parameter"), validators=[DataRequired()],
+                       choices=lambda: [SelectChoice(p.name, str(p.label)) for p in PARAMETERS])
+    value = StringField(_l("New value"), validators=[DataRequired(), Length(max=60)],
+                        description=_l("Amounts and percentages with a dot or comma (25.00), "
+                                       "fractions as 1/2, yes/no for allowed/not allowed."))
+    effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Why, e.g. the assembly resolution that changed the statute."))

@@ -1,0 +1,274 @@
+"""Statute parameters: dated values, history, bounds, all-or-nothing changes, audit."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+import sqlalchemy as sa
+
+from governance.core.audit import AuditEntry
+from governance.core.errors import DomainError
+from governance.extensions import db
+from governance.statute import operations, queries
+from governance.statute.models import StatuteValue
+from governance.statute.parameters import PARAMETERS
+
+
+def _stored():
+    return db.session.scalar(sa.select(sa.func.count()).select_from(StatuteValue))
+
+
+def _audited():
+    return db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "statute.change")
+                              .order_by(AuditEntry.id)).all()
+
+
+# --- operations and queries ----------------------------------------------------------------
+
+def test_a_change_applies_from_its_effective_date(admin_user, today):
+    operations.change_parameters({"voting_seniority_days": "60"}, date(2027, 1, 1), admin_user, note="Assembly of 1 Dec")
+    assert queries.value_on("voting_seniority_days", date(2026, 12, 31)) == 90
+    assert queries.value_on("voting_seniority_days", date(2027, 1, 1)) == 60
+    assert queries.value_on("voting_seniority_days") == 90  # today is before the date
+    assert queries.parameters_on(date(2027, 6, 1))["voting_seniority_days"] == 60
+
+
+def test_history_is_kept(admin_user, today):
+    operations.change_parameters({"share_value": "30.00"}, date(2027, 1, 1), admin_user)
+    operations.change_parameters({"share_value": "50.00"}, date(2028, 1, 1), admin_user)
+    assert queries.value_on("share_value", date(2026, 6, 1)) == Decimal("25.00")
+    assert queries.value_on("share_value", date(2027, 6, 1)) == Decimal("30.00")
+    assert queries.value_on("share_value", date(2028, 6, 1)) == Decimal("50.00")
+    history = queries.history_with_authors("share_value")
+    assert [(row.effective_from, row.value, email) for row, email in history] == [
+        (date(2028, 1, 1), "50.00", admin_user.email), (date(2027, 1, 1), "30.00", admin_user.email)]
+    changes = [e.changes for e in _audited()]
+    assert changes == [{"share_value": ["25.00", "30.00"]}, {"share_value": ["30.00", "50.00"]}]
+
+
+def test_two_values_on_the_same_date_the_later_entry_wins(admin_user, today):
+    operations.change_parameters({"notice_days": "10"}, date(2027, 1, 1), admin_user)
+    operations.change_parameters({"notice_days": "12"}, date(2027, 1, 1), admin_user)
+    assert queries.value_on("notice_days", date(2027, 1, 1)) == 12
+    assert queries.parameters_on(date(2027, 1, 1))["notice_days"] == 12
+    assert queries.next_changes_after(date(2026, 12, 31))["notice_days"] == (date(2027, 1, 1), 12)
+
+
+@pytest.mark.parametrize("name,value,accepted", [
+    ("share_value", "24.99", False),
+    ("share_value", "25.00", True),
+    ("share_value", "25", True),
+    ("share_value", "25,50", True),
+    ("share_value", "25.001", False),
+    ("share_value", 25.5, False),  # money is never a float
+    ("max_proxies_per_delegate", "10", True),
+    ("max_proxies_per_delegate", 10, True),
+    ("max_proxies_per_delegate", "11", False),
+    ("max_proxies_per_delegate", "ten", False),
+    ("max_volunteer_percent", "50.00", True),
+    ("max_volunteer_percent", "50.01", False),
+    ("max_volunteer_percent", "49.99", True),
+    ("voting_seniority_days", "90", True),
+    ("voting_seniority_days", "91", False),
+    ("notice_days", "7", False),
+    ("notice_days", "8", True),
+    ("remote_voting_allowed", "no", True),
+    ("remote_voting_allowed", "maybe", False),
+    ("extraordinary_second_call_majority", "2/3", True),
+    ("extraordinary_second_call_majority", "4/3", False),
+    ("loan_max_rate", "8.50", True),
+    ("loan_member_cap", "87473.25", True),
+    ("loan_member_cap", "87473.26", False),
+])
+def test_bounds(request_context, admin_user, today, name, value, accepted):
+    if accepted:
+        (row,) = operations.change_parameters({name: value}, date(2027, 1, 1), admin_user)
+        assert queries.value_on(name, date(2027, 1, 1)) == PARAMETER[name].parse(value)
+        assert row.created_by_id == admin_user.id
+    else:
+        with pytest.raises(DomainError) as error:
+            operations.change_parameters({name: value}, date(2027, 1, 1), admin_user)
+        assert error.value.code == "validation" and list(error.value.errors) == [name]
+        assert _stored() == 0 and _audited() == []
+
+
+PARAMETER = {p.name: p for p in PARAMETERS}
+
+
+def test_one_invalid_value_rejects_the_whole_change(request_context, admin_user, today):
+    with pytest.raises(DomainError) as error:
+        operations.change_parameters({"notice_days": "15", "share_value": "24.99", "colour": "green"},
+                                     date(2027, 1, 1), admin_user)
+    assert set(error.value.errors) == {"share_value", "colour"}
+    assert "at least 25.00" in error.value.errors["share_value"][0]
+    assert error.value.errors["colour"] == ["Unknown statute parameter."]
+    assert _stored() == 0 and _audited() == []
+
+
+# --- the page --------------------------------------------------------------------------------
+
+def _value_cell(page: str, name: str) -> str:
+    return re.search(rf'id="param-{name}">.*?data-value="([^"]*)"', page, re.S).group(1)
+
+
+@pytest.mark.parametrize("role", ["admin", "board", "secretary", "auditor"])
+def test_readers_see_every_parameter(client, login, user_factory, role, today):
+    page = login(user_factory(roles=[role])).get("/statute")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for parameter in PARAMETERS:
+        assert f'id="param-{parameter.name}"' in text
+    assert _value_cell(text, "share_value") == "25.00"
+    assert _value_cell(text, "extraordinary_second_call_majority") == "2/3"
+    assert "art. 2525 c.c." in text
+    # Only an administrator gets the change form.
+    assert ('action="/statute/change"' in text) == (role == "admin")
+
+
+def test_another_day_and_the_history(client, login, admin_user, today):
+    operations.change_parameters({"share_value": "30.00"}, date(2027, 1, 1), admin_user, note="Assembly of 1 Dec")
+    login(admin_user)
+    now = client.get("/statute").get_data(as_text=True)
+    assert _value_cell(now, "share_value") == "25.00"
+    assert re.search(r'id="param-share_value">.*?30,00.*?1 gen 2027', now, re.S)  # the next change
+    later = client.get("/statute?on=2027-01-01").get_data(as_text=True)
+    assert _value_cell(later, "share_value") == "30.00"
+    history = re.search(r'id="history">(.*)</table>', later, re.S).group(1)
+    assert "Assembly of 1 Dec" in history and admin_user.email in history and "1 gen 2027" in history
+
+
+def test_a_bad_day_is_shown_next_to_the_field(client, login, admin_user):
+    response = login(admin_user).get("/statute?on=2027-02-30")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert 'id="on-errors"' in text
+    assert 'id="param-share_value"' in text  # still shows today's values
+
+
+def test_an_admin_changes_a_parameter(client, login, admin_user, today):
+    response = login(admin_user).post("/statute/change", data={
+        "name": "max_proxies_per_delegate", "value": "5", "effective_from": "2027-01-01",
+        "note": "Assembly resolution"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/statute?on=2027-01-01"
+    assert queries.value_on("max_proxies_per_delegate", date(2027, 1, 1)) == 5
+    (entry,) = _audited()
+    assert entry.actor_id == admin_user.id
+    assert entry.changes == {"max_proxies_per_delegate": [10, 5]}
+    assert entry.summary == "max_proxies_per_delegate from 2027-01-01"
+
+
+@pytest.mark.parametrize("data,field,message", [
+    ({"name": "max_proxies_per_delegate", "value": "11", "effective_from": "2027-01-01"}, "value", "at most 10"),
+    ({"name": "share_value", "value": "24.99", "effective_from": "2027-01-01"}, "value", "at least 25.00"),
+    ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01"}, "value", "at most 50.00"),
+    ({"name": "share_value", "value": "", "effective_from": "2027-01-01"}, "value", None),
+    ({"name": "share_value", "value": "30", "effective_from": "soon"}, "effective_from", None),
+    ({"name": "colour", "value": "green", "effective_from": "2027-01-01"}, "name", None),
+])
+def test_an_invalid_change_rerenders_with_the_message_next_to_the_field(client, login, admin_user, today,
+                                                                        data, field, message):
+    response = login(admin_user).post("/statute/change", data=data)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    errors = re.search(rf'id="{field}-errors"[^>]*>(.*?)</div>', text, re.S)
+    assert errors, text
+    if message:
+        assert message in errors.group(1)
+    assert _stored() == 0 and _audited() == []
+
+
+@pytest.mark.parametrize("role", ["board", "secretary", "auditor", "member"])
+def test_only_an_admin_changes_the_statute(client, login, user_factory, role, today):
+    response = login(user_factory(roles=[role])).post("/statute/change", data={
+        "name": "notice_days", "value": "15", "effective_from": "2027-01-01"})
+    assert response.status_code == 403
+    assert _stored() == 0
+
+
+# --- API -------------------------------------------------------------------------------------
+
+def test_api_get_values_in_force(api, bearer, auditor_user, admin_user, today):
+    operations.change_parameters({"share_value": "30.00", "remote_voting_allowed": "no"},
+                                 date(2027, 1, 1), admin_user)
+    headers = bearer(auditor_user)
+    now = api.get("/api/v1/statute", headers=headers)
+    assert now.status_code == 200
+    body = now.get_json()
+    assert body["on"] == "2026-11-26"
+    assert set(body) == {"on"} | {p.name for p in PARAMETERS}
+    assert body["share_value"] == "25.00" and body["max_volunteer_percent"] == "50.00"
+    assert body["extraordinary_second_call_majority"] == "2/3" and body["voting_seniority_days"] == 90
+    assert body["remote_voting_allowed"] is True
+    later = api.get("/api/v1/statute?on=2027-01-01", headers=headers).get_json()
+    assert later["share_value"] == "30.00" and later["remote_voting_allowed"] is False
+
+
+@pytest.mark.parametrize("on", ["2027-02-30", "tomorrow", "01/01/2027"])
+def test_api_bad_date_is_422_validation(api, bearer, auditor_user, on):
+    response = api.get(f"/api/v1/statute?on={on}", headers=bearer(auditor_user))
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "validation" and "on" in body["errors"]
+
+
+def test_api_post_stores_and_answers_201(api, bearer, admin_user, today):
+    response = api.post("/api/v1/statute", headers=bearer(admin_user), json={
+        "share_value": "25.00", "max_proxies_per_delegate": 10, "ordinary_first_call_quorum": "1/2",
+        "effective_from": "2027-01-01", "note": "Assembly of 1 Dec"})
+    assert response.status_code == 201
+    assert response.get_json() == {"effective_from": "2027-01-01", "note": "Assembly of 1 Dec",
+                                   "share_value": "25.00", "max_proxies_per_delegate": 10,
+                                   "ordinary_first_call_quorum": "1/2"}
+    assert _stored() == 3 and len(_audited()) == 3
+    assert queries.value_on("ordinary_first_call_quorum", date(2027, 1, 1)) == Fraction(1, 2)
+
+
+@pytest.mark.parametrize("body,errors", [
+    ({"share_value": "24.99"}, {"share_value"}),
+    ({"max_proxies_per_delegate": 11}, {"max_proxies_per_delegate"}),
+    ({"max_volunteer_percent": "50.01"}, {"max_volunteer_percent"}),
+    ({"share_value": 30.0}, {"share_value"}),
+    ({"notice_days": 15, "colour": "green"}, {"colour"}),
+    ({"notice_days": 15, "share_value": "1", "max_proxies_per_delegate": "x"}, {"share_value", "max_proxies_per_delegate"}),
+    ({}, {"name"}),
+])
+def test_api_post_invalid_is_422_and_nothing_is_stored(api, bearer, admin_user, today, body, errors):
+    response = api.post("/api/v1/statute", headers=bearer(admin_user),
+                        json={**body, "effective_from": "2027-01-01"})
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert problem["code"] == "validation" and set(problem["errors"]) == errors
+    assert _stored() == 0 and _audited() == []
+
+
+def test_api_post_needs_an_effective_date(api, bearer, admin_user):
+    response = api.post("/api/v1/statute", headers=bearer(admin_user), json={"notice_days": 15})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"effective_from"}
+    assert _stored() == 0
+
+
+def test_api_history(api, bearer, admin_user, board_user, today):
+    operations.change_parameters({"notice_days": "15"}, date(2027, 1, 1), admin_user, note="n1")
+    operations.change_parameters({"share_value": "30"}, date(2027, 2, 1), admin_user)
+    body = api.get("/api/v1/statute/history", headers=bearer(board_user)).get_json()
+    assert body["total"] == 2
+    assert [(i["name"], i["value"], i["effective_from"], i["created_by"]) for i in body["items"]] == [
+        ("share_value", "30.00", "2027-02-01", admin_user.email),
+        ("notice_days", 15, "2027-01-01", admin_user.email)]
+    only = api.get("/api/v1/statute/history?name=notice_days", headers=bearer(board_user)).get_json()
+    assert [i["note"] for i in only["items"]] == ["n1"]
+
+
+def test_the_openapi_document_lists_every_parameter(api):
+    spec = api.get("/api/v1/openapi.json").get_json()
+    response_ref = spec["paths"]["/api/v1/statute"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = spec["components"]["schemas"][response_ref.rsplit("/", 1)[1]]["properties"]
+    assert {p.name for p in PARAMETERS} <= set(properties)
+    assert properties["share_value"]["type"] == "string"
+    assert properties["notice_days"]["type"] == "integer"
