@@ -84,6 +84,10 @@ class GovernanceApi(Api):
         return problem(status, str(detail), data.get("code"))
 
 
+# Beyond this the OFFSET would overflow the database's integer: refuse, don't crash.
+MAX_PAGE = 1_000_000
+
+
 def page_args() -> tuple[int, int]:
     """?page=1&per_page=50, clamped (API.md: lists are paginated)."""
     def _int(name, default):
@@ -92,8 +96,8 @@ def page_args() -> tuple[int, int]:
         except (TypeError, ValueError):
             raise DomainError("validation", f"{name} must be a whole number", field=name) from None
     page, per_page = _int("page", 1), _int("per_page", 50)
-    if page < 1:
-        raise DomainError("validation", "page must be 1 or more", field="page")
+    if not 1 <= page <= MAX_PAGE:
+        raise DomainError("validation", f"page must be between 1 and {MAX_PAGE}", field="page")
     if not 1 <= per_page <= 500:
         raise DomainError("validation", "per_page must be between 1 and 500", field="per_page")
     return page, per_page
@@ -112,7 +116,7 @@ def paginate(query: sa.Select, serialize: Callable[[Any], dict], page: int | Non
 
 
 class PageQuerySchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
 
 

@@ -25,7 +25,7 @@ class Document(FPDF):
         self.set_title(latin1(title))
         self.set_creator("Governance platform")
         self.set_auto_page_break(auto=True, margin=15)
-        self.alias_nb_pages()
+        self.alias_nb_pages("{nb}")
         self.add_page()
 
     def header(self):
@@ -59,11 +59,19 @@ class Document(FPDF):
                 self.add_page()
                 head()
             for value, w in zip(row, widths):
-                text = latin1(value)
-                while text and self.get_string_width(text) > w - 1:
-                    text = text[:-1]
-                self.cell(w, 5, text, border=1)
+                self.cell(w, 5, self._clip(latin1(value), w - 1), border=1)
             self.ln()
+
+    def _clip(self, text: str, width: float) -> str:
+        """Cut text to fit a cell: estimate the length from the measured width, then
+        adjust by a character or two (measuring every prefix made large PDFs slow)."""
+        full = self.get_string_width(text)
+        if full <= width:
+            return text
+        keep = max(int(len(text) * width / full), 0)
+        while keep > 0 and self.get_string_width(text[:keep]) > width:
+            keep -= 1
+        return text[:keep]
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())

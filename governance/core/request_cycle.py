@@ -57,12 +57,28 @@ def init_app(app):
         return token.user
 
     @app.before_request
+    def api_uses_tokens_only():
+        """On /api the identity comes from the bearer token alone: a browser's session
+        cookie must neither authenticate an API call nor shadow a token sent with it."""
+        if request.path.startswith("/api/"):
+            from flask_login import AnonymousUserMixin
+            user = load_user_from_token(request)
+            g._login_user = user if user is not None else AnonymousUserMixin()
+        return None
+
+    @app.before_request
     def check_api_body():
         if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
             return None
         if request.content_length == 0 and not request.data:
             return None  # actions without a body (publish, open, close)
-        allowed = NON_JSON_API_ENDPOINTS.get(request.endpoint or "", set()) | {"application/json"}
+        # Who you are and what you may do come before what you sent: 401/403 before 415.
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "permission", None):
+            from .permissions import check
+            check(view.permission)
+        # JSON everywhere, unless the endpoint declared other body types (CSV import).
+        allowed = NON_JSON_API_ENDPOINTS.get(request.endpoint or "") or {"application/json"}
         if request.mimetype not in allowed:
             return problem(415, f"Send the body as {' or '.join(sorted(allowed))} "
                                 f"(got {request.mimetype or 'no Content-Type'}).", "content_type")

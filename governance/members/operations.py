@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..core import audit, clock
 from ..core.errors import DomainError
+from ..core.money import parse_money
 from ..extensions import db
 from ..statute.queries import value_on
 from . import rules
@@ -44,11 +45,17 @@ def _date(value: Any) -> date | None:
 
 
 def validate_entry(data: dict, *, today: date | None = None, partial: bool = False,
-                   require_admitted_on: bool = True) -> tuple[dict, dict[str, list[str]]]:
+                   require_admitted_on: bool = True,
+                   statute: Callable[[str, date], Any] | None = None
+                   ) -> tuple[dict, dict[str, list[str]]]:
     """Check the input shape and the rules of one register entry. Returns (clean data,
     errors by field). Used by the add/correct forms, the API, the CSV import (row by
-    row) and the applications. `partial`: only the fields present are checked."""
+    row) and the applications. `partial`: only the fields present are checked.
+    `statute(name, on)` reads a statute parameter (default: one query per call; the
+    import passes a preloaded timeline so 10,000 rows do not cost 30,000 queries).
+    `shares_paid_amount` is checked only when given (applications never give it)."""
     today = today or clock.today()
+    statute = statute or value_on
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
 
@@ -148,9 +155,9 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             fail("shares", _("The number of shares must be a whole number."))
         else:
             on = clean.get("admitted_on") or today
-            minimum = value_on("min_shares_per_member", on)
-            share_value = value_on("share_value", on)
-            max_capital = value_on("max_capital_per_member", on)
+            minimum = statute("min_shares_per_member", on)
+            share_value = statute("share_value", on)
+            max_capital = statute("max_capital_per_member", on)
             if shares < minimum:
                 fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
             elif Decimal(shares) * share_value > max_capital:
@@ -158,6 +165,27 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                                  "(%(max)s).", n=shares, value=f"€{share_value:.2f}",
                                  max=f"€{max_capital:.2f}"))
             clean["shares"] = shares
+
+    if "shares_paid_amount" in data:
+        raw = data.get("shares_paid_amount")
+        try:
+            if isinstance(raw, float | bool):
+                raise ValueError  # money is never a float
+            paid = parse_money(raw if raw not in (None, "") else "0")
+        except ValueError:
+            fail("shares_paid_amount", _("Not an amount (use 25.00)."))
+        else:
+            if paid < 0:
+                fail("shares_paid_amount", _("The amount paid cannot be negative."))
+            elif "shares" in clean:
+                # art. 2525 c.c.: what is paid is part of the shares subscribed.
+                subscribed = Decimal(clean["shares"]) * statute(
+                    "share_value", clean.get("admitted_on") or today)
+                if paid > subscribed:
+                    fail("shares_paid_amount", _(
+                        "The amount paid (%(paid)s) is more than the shares subscribed (%(value)s).",
+                        paid=f"€{paid:.2f}", value=f"€{subscribed:.2f}"))
+            clean["shares_paid_amount"] = paid
     return clean, errors
 
 
@@ -245,6 +273,10 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
     otherwise the next one is assigned. Admission of an applicant calls this too."""
     category = clean["category"]
     admitted_on = clean["admitted_on"]
+    # Lock first: concurrent admissions then check duplicates and the volunteer cap
+    # one after the other, each seeing the others' entries (PostgreSQL; SQLite
+    # serialises writers anyway).
+    lock_counter()
     if duplicate_check:
         existing = db.session.scalar(sa.select(Member.number).where(
             Member.tax_code == clean["tax_code"], Member.status == MemberStatus.ACTIVE))
@@ -268,7 +300,8 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
         tax_code=clean["tax_code"], legal_representative=clean.get("legal_representative"),
         birth_date=clean.get("birth_date"), address=clean.get("address"), email=clean.get("email"),
         phone=clean.get("phone"), category=category, admitted_on=admitted_on,
-        shares_subscribed=clean["shares"], shares_paid_amount=Decimal("0.00"),
+        shares_subscribed=clean["shares"],
+        shares_paid_amount=clean.get("shares_paid_amount") or Decimal("0.00"),
         status=MemberStatus.ACTIVE, created_at=now, updated_at=now, search_name="")
     member.refresh_search_name()
     db.session.add(member)
@@ -278,3 +311,126 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
     audit.record(actor, action, member, summary=f"n. {member.number} {member.full_name}",
                  changes=changes)
     return member
+
+
+# --- Adding and correcting entries (HTML form and API share these) -----------------
+
+# members.number is a 32-bit INTEGER column.
+MAX_REGISTER_NUMBER = 2_147_483_647
+# Entry fields as named in the API and forms -> Member attributes.
+ATTRIBUTES = {"shares": "shares_subscribed"}
+CORRECTABLE_FIELDS = ENTRY_FIELDS + ("shares_paid_amount",)
+# Changed through their own use cases (exits: DOMAIN.md §3), never by a correction.
+NOT_CORRECTABLE = ("number", "status", "exit_on", "exit_reason")
+# Which other fields a field's rules read: re-checked together when one of them changes.
+RELATED_FIELDS = {
+    "category": ("first_name", "tax_code", "birth_date", "legal_representative"),
+    "admitted_on": ("birth_date", "shares", "shares_paid_amount"),
+    "birth_date": ("admitted_on",),
+    "shares": ("admitted_on", "shares_paid_amount"),
+    "shares_paid_amount": ("shares", "admitted_on"),
+}
+
+
+def entry_error(errors: dict[str, list[str]]) -> DomainError:
+    """One DomainError for the errors of validate_entry. The code is `tax_code` when the
+    tax code is the only thing wrong (a client can then ask the person to check it),
+    otherwise `validation` (API.md error codes)."""
+    if set(errors) == {"tax_code"}:
+        return DomainError("tax_code", errors["tax_code"][0], errors=errors)
+    return DomainError("validation", _("Some fields are not valid: %(fields)s.",
+                                       fields=", ".join(sorted(errors))), errors=errors)
+
+
+def parse_register_number(raw: Any) -> int | None:
+    """An optional register number given by the user: a whole number from 1."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        number = int(str(raw).strip())
+    except ValueError:
+        raise ValueError(_("The register number must be a whole number.")) from None
+    if not 1 <= number <= MAX_REGISTER_NUMBER:
+        raise ValueError(_("The register number must be between 1 and %(max)d.", max=MAX_REGISTER_NUMBER))
+    return number
+
+
+def add_member(data: dict, actor, *, note: str | None = None) -> Member:
+    """Add one entry to the register from user input (form or API): `number` is kept if
+    given, else the next one is assigned. All input errors are reported together."""
+    clean, errors = validate_entry(data)
+    number = None
+    try:
+        number = parse_register_number(data.get("number"))
+    except ValueError as exc:
+        errors.setdefault("number", []).append(str(exc))
+    if errors:
+        raise entry_error(errors)
+    return register_member(clean, actor, number=number, note=(note or "").strip() or None)
+
+
+def _api_value(member: Member, field: str) -> Any:
+    value = getattr(member, ATTRIBUTES.get(field, field))
+    return value.value if isinstance(value, Category | MemberStatus) else value
+
+
+def correct_member(member: Member, changes: dict, actor, note: str | None) -> dict:
+    """Correct a register entry (DOMAIN.md §2: corrections never overwrite silently).
+    Returns {field: [old, new]} of what changed, kept in the entry's history with the
+    reason and in the audit log; an empty dict (and nothing written) when nothing
+    differs. Status and exit are not corrected here: exits have their own use case."""
+    errors: dict[str, list[str]] = {}
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = [_("Give the reason for the correction.")]
+    for field in changes:
+        if field in NOT_CORRECTABLE:
+            errors.setdefault(field, []).append(_("This field cannot be corrected here."))
+        elif field not in CORRECTABLE_FIELDS:
+            errors.setdefault(field, []).append(_("Unknown field."))
+    wanted = {k: v for k, v in changes.items() if k in CORRECTABLE_FIELDS}
+
+    # Validate the changed fields together with the fields their rules read, taking
+    # the current value for those not changed; the category is always known so that
+    # the tax code is checked as a codice fiscale or as a VAT number.
+    to_check = set(wanted) | {"category"}
+    for field in list(wanted):
+        to_check.update(RELATED_FIELDS.get(field, ()))
+    data = {f: wanted[f] if f in wanted else _api_value(member, f) for f in to_check}
+    clean, field_errors = validate_entry(data, partial=True)
+    for field, messages in field_errors.items():
+        errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise entry_error(errors)
+
+    before = {f: _api_value(member, f) for f in clean}
+    diff = audit.changes_between(before, clean)
+    if not diff:
+        return {}
+
+    new_category = clean.get("category", member.category)
+    if member.status == MemberStatus.ACTIVE and ("tax_code" in diff or "category" in diff):
+        lock_counter()  # register-wide checks below: one writer at a time (see register_member)
+        if "tax_code" in diff:
+            other = db.session.scalar(sa.select(Member.number).where(
+                Member.tax_code == clean["tax_code"], Member.status == MemberStatus.ACTIVE,
+                Member.id != member.id))
+            if other is not None:
+                raise DomainError("validation", _(
+                    "An active member with tax code %(code)s is already in the register "
+                    "(number %(n)d).", code=clean["tax_code"], n=other), field="tax_code")
+        if "category" in diff and new_category == Category.VOLUNTEER:
+            # L. 381/1991 art. 2: becoming a volunteer adds a volunteer, not a member.
+            check_volunteer_cap(adds_volunteer=True, adds_member=False, on=clock.today())
+
+    for field in diff:
+        setattr(member, ATTRIBUTES.get(field, field), clean[field])
+    member.refresh_search_name()
+    member.updated_at = clock.now()
+    db.session.flush()
+    add_history(member, actor, "member.correct", diff, note)
+    audit.record(actor, "member.correct", member, summary=f"n. {member.number}: {note}",
+                 changes=diff)
+    return diff

@@ -1,0 +1,98 @@
+"""Register forms: the input's shape only. Every rule (required fields, tax code,
+dates, shares, volunteer cap) is checked by operations.validate_entry and friends, and
+their errors are shown next to these fields by the views."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.widgets import DateInput, EmailInput, NumberInput, TelInput
+
+from .models import Category, MemberStatus
+
+CATEGORY_LABELS = {
+    Category.WORKER: _l("Worker"),
+    Category.VOLUNTEER: _l("Volunteer"),
+    Category.USER: _l("User of the services"),
+    Category.FINANCING: _l("Financing member"),
+    Category.LEGAL_PERSON: _l("Legal person"),
+}
+STATUS_LABELS = {
+    MemberStatus.ACTIVE: _l("Active"),
+    MemberStatus.WITHDRAWN: _l("Withdrawn"),
+    MemberStatus.EXCLUDED: _l("Excluded"),
+    MemberStatus.DECEASED: _l("Deceased"),
+    MemberStatus.LAPSED: _l("Lapsed"),
+}
+
+
+class Marked:
+    """Marks a field as required in the page (asterisk) without checking anything:
+    whether it is required is the operations' rule (e.g. a legal person has no first
+    name)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+def _category_choices():
+    return [SelectChoice("", _l("Choose..."))] + [
+        SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()]
+
+
+class EntryFields(FlaskForm):
+    """The fields of a register entry (DOMAIN.md §2), kept as the strings typed so that
+    the operations parse and judge them, and report by field."""
+
+    last_name = StringField(_l("Surname (or company name)"), validators=[Marked()])
+    first_name = StringField(_l("Name"))
+    legal_representative = StringField(_l("Legal representative (legal persons)"))
+    tax_code = StringField(_l("Tax code (codice fiscale) or VAT number for legal persons"),
+                           validators=[Marked()])
+    birth_date = StringField(_l("Birth date"), widget=DateInput())
+    address = StringField(_l("Address"))
+    email = StringField(_l("Email"), widget=EmailInput())
+    phone = StringField(_l("Phone"), widget=TelInput())
+    category = SelectField(_l("Category"), choices=_category_choices, validate_choice=False,
+                           validators=[Marked()])
+    admitted_on = StringField(_l("Admission date"), widget=DateInput(), validators=[Marked()])
+    shares = StringField(_l("Shares subscribed"), widget=NumberInput(min=1), validators=[Marked()])
+    shares_paid_amount = StringField(_l("Amount paid (€)"))
+
+    ENTRY_NAMES = ("last_name", "first_name", "legal_representative", "tax_code", "birth_date",
+                   "address", "email", "phone", "category", "admitted_on", "shares",
+                   "shares_paid_amount")
+
+    def entry_data(self) -> dict:
+        return {name: (getattr(self, name).data or "").strip() for name in self.ENTRY_NAMES}
+
+
+class NewMemberForm(EntryFields):
+    number = StringField(_l("Register number (leave empty for the next one)"),
+                         widget=NumberInput(min=1))
+    note = TextAreaField(_l("Note (e.g. the board decision)"))
+
+
+class CorrectMemberForm(EntryFields):
+    note = TextAreaField(_l("Reason for the correction"), validators=[Marked()])
+
+    @classmethod
+    def for_member(cls, member, **kwargs) -> "CorrectMemberForm":
+        """The form filled with the entry as it is (on GET)."""
+        data = {
+            "last_name": member.last_name, "first_name": member.first_name,
+            "legal_representative": member.legal_representative or "", "tax_code": member.tax_code,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+            "address": member.address or "", "email": member.email or "", "phone": member.phone or "",
+            "category": member.category.value, "admitted_on": member.admitted_on.isoformat(),
+            "shares": str(member.shares_subscribed),
+            "shares_paid_amount": f"{member.shares_paid_amount:.2f}",
+        }
+        return cls(data=data, **kwargs)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[Marked()])

@@ -1,0 +1,131 @@
+"""Helpers for the register tests: valid CSV rows, counting rows and SQL statements."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from datetime import date
+
+import factory
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from governance.extensions import db
+from governance.members.importing import HEADER
+from governance.members.models import Member, MemberHistory, RegisterCounter
+
+from .. import factories
+from ..factories import make_tax_code
+
+NAMES = [("Rossi", "Mario"), ("Bianchi", "Anna"), ("Verdi", "Giuseppe"), ("Colombo", "Luca"),
+         ("Ferrari", "Giulia"), ("Esposito", "Marco"), ("Romano", "Sara"), ("Gallo", "Paolo")]
+
+
+def person(i: int, **overrides) -> dict:
+    """A valid CSV row (as a dict) for the i-th test person."""
+    last, first = NAMES[i % len(NAMES)]
+    last = f"{last}{'x' * (i // len(NAMES))}"
+    born = date(1960 + i % 40, 1 + i % 12, 1 + i % 28)
+    row = {"number": "", "first_name": first, "last_name": last,
+           "tax_code": make_tax_code(last, first, born), "birth_date": born.isoformat(),
+           "email": f"{first.lower()}.{last.lower()}@example.org", "phone": "+39 02 555 0101",
+           "address": "Via Roma 1, 20077 Melegnano (MI)", "category": "worker",
+           "admitted_on": "1995-03-01", "shares": "1"}
+    row.update(overrides)
+    return row
+
+
+def make_csv(rows: list[dict], header=HEADER, delimiter: str = ",", bom: bool = False) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in header])
+    return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
+
+
+def register_state() -> tuple[int, int, int]:
+    """(entries, history rows, counter): what an all-or-nothing import must leave alone."""
+    return (db.session.scalar(sa.select(sa.func.count()).select_from(Member)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(MemberHistory)),
+            db.session.scalar(sa.select(RegisterCounter.last_number)) or 0)
+
+
+@contextlib.contextmanager
+def count_statements():
+    """Count the SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def board_client(client, login, board_user):
+    login(board_user)
+    return client
+
+
+class FreshRequestClient(FlaskClient):
+    """Makes each test-client request start as a real one would:
+
+    - the data the test set up is committed first (to the test's savepoint: the outer
+      transaction is still rolled back at the end). Otherwise an error response, which
+      rolls the session back, would also take away the users and members created by
+      the test, and "nothing was stored" could not be checked;
+    - `g` is cleared: the shared `_db` fixture pushes one app context per test and Flask
+      reuses it for every request, so Flask-Login's cached user and the token flag would
+      leak from one request to the next (a request made after `login(other_user)` would
+      still run as the first user)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        for key in ("_login_user", "authenticated_by_token", "api_token_id"):
+            g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshRequestClient
+    try:
+        return app.test_client()
+    finally:
+        app.test_client_class = None
+
+
+@pytest.fixture(autouse=True)
+def _request_context(app, _db):
+    """Operations translate their messages (flask_babel), which needs a request."""
+    with app.test_request_context():
+        yield
+
+
+class AsciiMemberFactory(factories.MemberFactory):
+    """MemberFactory with plain ASCII names: Faker's Italian names are sometimes
+    accented ("Nicolò"), and factories.make_tax_code then fails inside python-stdnum
+    (KeyError 'Ò'), which made tests fail at random."""
+
+    first_name = factory.Sequence(lambda n: NAMES[n % len(NAMES)][1])
+    last_name = factory.Sequence(lambda n: NAMES[n % len(NAMES)][0] + "i" * (n // len(NAMES) % 7))
+
+
+@pytest.fixture
+def member_factory(_db):
+    AsciiMemberFactory._meta.sqlalchemy_session = db.session
+    return AsciiMemberFactory
+
+
+@pytest.fixture
+def member_user(member_factory):
+    return factories.UserFactory(roles=["member"], member=member_factory())

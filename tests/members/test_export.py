@@ -1,0 +1,81 @@
+"""The register out of the platform: CSV export and the libro soci PDF."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from governance.members import exporting
+from governance.members.models import Category, MemberStatus
+
+
+@pytest.fixture
+def register(member_factory):
+    return [
+        member_factory(number=1, first_name="Mario", last_name="Rossi", shares_subscribed=2,
+                       shares_paid_amount=Decimal("50.00")),
+        member_factory(number=2, first_name="Sara", last_name="Verdi", category=Category.VOLUNTEER),
+        member_factory(number=3, first_name="Paolo", last_name="Neri", status=MemberStatus.WITHDRAWN,
+                       exit_on=date(2024, 12, 31), exit_reason="recesso accolto"),
+        member_factory(number=4, first_name="", last_name="Coop Servizi Srl", tax_code="00743110157",
+                       category=Category.LEGAL_PERSON, birth_date=None, legal_representative="Anna Neri",
+                       address="=HYPERLINK(\"http://x\")"),
+    ]
+
+
+def _rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_csv_export_has_the_import_header_and_the_register_columns(client, login, auditor_user, register):
+    login(auditor_user)
+    response = client.get("/members/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.get_data(as_text=True).splitlines()[0] == (
+        "number,first_name,last_name,tax_code,birth_date,email,phone,address,category,admitted_on,"
+        "shares,status,exit_on,exit_reason,shares_paid_amount")
+    rows = _rows(response)
+    assert [r["number"] for r in rows] == ["1", "2", "3", "4"]
+    assert (rows[0]["last_name"], rows[0]["shares"], rows[0]["shares_paid_amount"],
+            rows[0]["admitted_on"]) == ("Rossi", "2", "50.00", "2020-01-15")
+    assert (rows[2]["status"], rows[2]["exit_on"], rows[2]["exit_reason"]) == (
+        "withdrawn", "2024-12-31", "recesso accolto")
+    # A cell that a spreadsheet would run as a formula is neutralised; phones are kept.
+    assert rows[3]["address"].startswith("'=HYPERLINK")
+    assert rows[0]["phone"] == "+39 02 1234567"
+
+
+def test_csv_export_respects_the_filters(client, login, board_user, register):
+    login(board_user)
+    rows = _rows(client.get("/members/export.csv?category=volunteer"))
+    assert [r["last_name"] for r in rows] == ["Verdi"]
+    rows = _rows(client.get("/members/export.csv?q=rossi"))
+    assert [r["number"] for r in rows] == ["1"]
+
+
+def test_exports_are_for_register_readers(client, login, member_user, register):
+    login(member_user)
+    assert client.get("/members/export.csv").status_code == 403
+    assert client.get("/members/register.pdf").status_code == 403
+
+
+def test_pdf_register(client, login, secretary_user, register, today):
+    login(secretary_user)
+    response = client.get("/members/register.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+
+
+def test_pdf_register_content_in_legal_order_with_volunteers_apart(app, register, today):
+    pdf = exporting.register_pdf(compress=False).decode("latin-1")
+    for text in ("Rossi Mario", "Coop Servizi Srl", "00743110157", "31/12/2024 recesso accolto", "15/01/2020"):
+        assert text in pdf
+    # The volunteers' section comes after the others (L. 381/1991 art. 2).
+    assert pdf.index("Rossi Mario") < pdf.index("L. 381/1991") < pdf.index("Verdi Sara")
+    assert pdf.index("Neri Paolo") < pdf.index("L. 381/1991")

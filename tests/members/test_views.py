@@ -1,0 +1,239 @@
+"""The register's pages, as board members, secretaries, auditors and members see them."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from governance.extensions import db
+from governance.members.models import Category, Member, MemberStatus
+
+from .conftest import count_statements, person
+
+
+def _numbers(html: str) -> list[int]:
+    """Register numbers listed in the register table, in order."""
+    return [int(n) for n in re.findall(r"<tr>\s*<td>(\d+)</td>", html)]
+
+
+@pytest.fixture
+def register(member_factory):
+    """A small register: three workers, a volunteer, a withdrawn member."""
+    return {
+        "rossi": member_factory(number=1, first_name="Mario", last_name="Rossi",
+                                tax_code="RSSMRA80A01F205X", email="mario.rossi@example.org"),
+        "bianchi": member_factory(number=2, first_name="Anna", last_name="Bianchi"),
+        "grossi": member_factory(number=3, first_name="Luca", last_name="Grossi"),
+        "verdi": member_factory(number=4, first_name="Sara", last_name="Verdi",
+                                category=Category.VOLUNTEER),
+        "neri": member_factory(number=5, first_name="Paolo", last_name="Neri",
+                               status=MemberStatus.WITHDRAWN, exit_on=date(2024, 12, 31),
+                               exit_reason="recesso"),
+    }
+
+
+@pytest.mark.parametrize("role", ["board", "secretary", "admin", "auditor"])
+def test_register_readers_see_the_register(client, login, user_factory, register, role):
+    login(user_factory(roles=[role]))
+    response = client.get("/members")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert _numbers(html) == [1, 2, 3, 4, 5]
+    assert "Rossi Mario" in html and "table-responsive" in html
+
+
+def test_members_and_visitors_do_not_see_the_register(client, login, member_user):
+    assert client.get("/members").status_code == 302  # to the login page
+    login(member_user)
+    assert client.get("/members").status_code == 403
+
+
+@pytest.mark.parametrize("query, numbers", [
+    ({"q": "RSSMRA80A01F205X"}, [1]),          # tax code, exact
+    ({"q": "rssmra80"}, [1]),                  # tax code, beginning, any case
+    ({"q": "rossi"}, [1, 3]),                  # name contains (Grossi too)
+    ({"q": "Mario Rossi"}, [1]),               # words in any order
+    ({"q": "4"}, [4]),                         # register number
+    ({"q": "mario.rossi@"}, [1]),              # email
+    ({"q": "nobody"}, []),
+    ({"q": "100%_"}, []),                      # LIKE wildcards are plain text
+    ({"category": "volunteer"}, [4]),
+    ({"status": "withdrawn"}, [5]),
+    ({"status": "active", "q": "rossi"}, [1, 3]),
+    ({"category": "nonsense"}, [1, 2, 3, 4, 5]),  # unknown filter: ignored
+])
+def test_register_search_and_filters(client, login, board_user, register, query, numbers):
+    login(board_user)
+    html = client.get("/members", query_string=query).get_data(as_text=True)
+    assert _numbers(html) == numbers
+    assert f"{len(numbers)} entries found" in html or (not numbers and "No entries" in html)
+
+
+def test_register_is_paginated_by_number(client, login, board_user, member_factory):
+    for number in range(60, 0, -1):
+        member_factory(number=number)
+    login(board_user)
+    first = client.get("/members").get_data(as_text=True)
+    assert _numbers(first) == list(range(1, 51))
+    assert "1 / 2" in first
+    second = client.get("/members?page=2").get_data(as_text=True)
+    assert _numbers(second) == list(range(51, 61))
+    assert _numbers(client.get("/members?page=abc").get_data(as_text=True))[:1] == [1]
+
+
+def test_register_page_costs_the_same_queries_for_10_or_50_rows(client, login, board_user, member_factory):
+    for _ in range(60):
+        member_factory()
+    login(board_user)
+    client.get("/members")  # warm up: first request of a test loads a few things once
+    with count_statements() as small:
+        assert client.get("/members?per_page=10").status_code == 200
+    with count_statements() as large:
+        assert client.get("/members?per_page=50").status_code == 200
+    assert len(small) == len(large)
+    assert len(large) <= 8, large
+
+
+def test_register_shows_voting_right_from(client, login, board_user, member_factory):
+    member_factory(number=1, admitted_on=date(2025, 3, 1))
+    login(board_user)
+    client.post("/language", data={"lang": "en"})
+    html = client.get("/members").get_data(as_text=True)
+    assert "5/30/25" in html  # 1 March + 90 days = 30 May (art. 2538 c.c.)
+
+
+def test_detail_shows_the_entry_and_its_history_after_a_correction(client, login, board_user, register, today):
+    login(board_user)
+    response = client.post("/members/1/edit", data={
+        **{k: v for k, v in _form_of(register["rossi"]).items()}, "phone": "+39 333 1234567",
+        "note": "New mobile number"})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "RSSMRA80A01F205X" in html
+    assert "+39 333 1234567" in html
+    assert "New mobile number" in html and board_user.email in html
+    assert "<strong>phone</strong>" in html and "<del>+39 02 1234567</del>" in html
+
+
+def test_detail_of_an_unknown_number(client, login, board_user):
+    login(board_user)
+    response = client.get("/members/999")
+    assert response.status_code == 404
+    assert "999" in response.get_data(as_text=True)
+
+
+def test_a_member_sees_their_own_entry_and_not_anothers(client, login, member_user, member_factory, today):
+    other = member_factory()
+    login(member_user)
+    own = client.get(f"/members/{member_user.member.number}")
+    assert own.status_code == 200
+    assert member_user.member.tax_code in own.get_data(as_text=True)
+    assert client.get(f"/members/{other.number}").status_code == 403
+    assert client.get("/members/999999").status_code == 403  # no probing which numbers exist
+    assert client.get(f"/members/{member_user.member.number}/edit").status_code == 403
+
+
+def _form_of(member) -> dict:
+    return {"last_name": member.last_name, "first_name": member.first_name,
+            "tax_code": member.tax_code, "birth_date": member.birth_date.isoformat(),
+            "address": member.address, "email": member.email, "phone": member.phone,
+            "category": member.category.value, "admitted_on": member.admitted_on.isoformat(),
+            "shares": str(member.shares_subscribed), "shares_paid_amount": "25.00"}
+
+
+def test_new_entry_form_adds_a_member(client, login, secretary_user, today):
+    login(secretary_user)
+    form = client.get("/members/new").get_data(as_text=True)
+    assert 'value="2026-11-26"' in form  # admission date defaults to today
+    row = person(0)
+    response = client.post("/members/new", data={**row, "number": "", "note": "Board, 20 Nov"})
+    assert response.status_code == 302
+    member = db.session.scalar(sa.select(Member).where(Member.tax_code == row["tax_code"]))
+    assert response.headers["Location"].endswith(f"/members/{member.number}")
+    assert member.admitted_on == date(1995, 3, 1)
+
+
+def test_new_entry_form_shows_errors_next_to_the_fields(client, login, board_user, today):
+    login(board_user)
+    response = client.post("/members/new", data={**person(0), "tax_code": "RSSMRA80A01F205Z",
+                                                  "admitted_on": "2027-01-01", "number": "x"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("tax_code", "admitted_on", "number"):
+        assert f'aria-describedby="{field}-errors' in html
+        assert f'id="{field}-errors"' in html
+    assert "2027-01-01 is in the future" in html
+    assert 'value="RSSMRA80A01F205Z"' in html  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 0
+
+
+def test_new_entry_over_the_volunteer_cap_explains_the_figures(client, login, board_user, member_factory, today):
+    member_factory(category=Category.VOLUNTEER)
+    login(board_user)
+    response = client.post("/members/new", data={**person(0), "category": "volunteer"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="category-errors"' in html and "2 of 2" in html
+
+
+def test_correction_form_needs_a_reason(client, login, board_user, register):
+    login(board_user)
+    page = client.get("/members/1/edit").get_data(as_text=True)
+    assert 'value="RSSMRA80A01F205X"' in page
+    response = client.post("/members/1/edit", data={**_form_of(register["rossi"]), "phone": "1"})
+    assert response.status_code == 422
+    assert 'id="note-errors"' in response.get_data(as_text=True)
+    assert db.session.get(Member, register["rossi"].id).phone == "+39 02 1234567"
+
+
+def test_correction_without_changes_says_so(client, login, board_user, register):
+    login(board_user)
+    response = client.post("/members/1/edit", data={**_form_of(register["rossi"]), "note": "check"},
+                           follow_redirects=True)
+    assert "Nothing was changed" in response.get_data(as_text=True)
+
+
+def test_auditors_and_admins_cannot_write(client, login, auditor_user, admin_user, register):
+    for user in (auditor_user, admin_user):
+        login(user)
+        assert client.get("/members/new").status_code == 403
+        assert client.post("/members/new", data=person(0)).status_code == 403
+        assert client.post("/members/1/edit", data={"note": "x", "phone": "1"}).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 5
+
+
+def test_my_membership_for_a_member_who_may_vote(client, login, member_user, today):
+    login(member_user)
+    client.post("/language", data={"lang": "en"})
+    html = client.get("/me/membership").get_data(as_text=True)
+    assert str(member_user.member.number) in html
+    assert "You can vote" in html
+
+
+def test_my_membership_for_a_new_member(client, login, user_factory, member_factory, today):
+    member = member_factory(admitted_on=date(2026, 11, 1))
+    login(user_factory(roles=["member"], member=member))
+    client.post("/language", data={"lang": "en"})
+    html = client.get("/me/membership").get_data(as_text=True)
+    assert "You cannot vote yet" in html and "Jan 30, 2027" in html  # 1 Nov + 90 days
+
+
+def test_my_membership_without_a_linked_member(client, login, auditor_user):
+    login(auditor_user)
+    client.post("/language", data={"lang": "en"})
+    response = client.get("/me/membership")
+    assert response.status_code == 200
+    assert "not linked to an entry" in response.get_data(as_text=True)
+
+
+def test_absurd_numbers_in_the_address_never_crash(client, login, board_user, bearer, member_factory):
+    member_factory(number=1)
+    headers = bearer(board_user)
+    assert client.get("/api/v1/members?page=100000000000000000000", headers=headers).status_code == 422
+    assert client.get("/api/v1/members/99999999999999999999", headers=headers).status_code == 404
+    login(board_user)
+    assert client.get("/members?page=100000000000000000000").status_code == 200
+    assert client.get("/members/99999999999999999999").status_code == 404
+    assert client.get("/members?q=" + "x" * 5000).status_code == 200
