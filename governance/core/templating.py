@@ -35,7 +35,11 @@ def init_app(app):
         if value is None:
             return ""
         if isinstance(value, datetime):
+            if style == "short":  # four-digit years: the register starts in 1994
+                return format_datetime(value, "dd/MM/yyyy HH:mm")
             return format_datetime(value, style)
+        if style == "short":
+            return format_date(value, "dd/MM/yyyy")
         return format_date(value, style)
 
     @app.context_processor

@@ -101,7 +101,7 @@ def test_register_shows_voting_right_from(client, login, board_user, member_fact
     login(board_user)
     client.post("/language", data={"lang": "en"})
     html = client.get("/members").get_data(as_text=True)
-    assert "5/30/25" in html  # 1 March + 90 days = 30 May (art. 2538 c.c.)
+    assert "30/05/2025" in html  # 1 March + 90 days = 30 May (art. 2538 c.c.)
 
 
 def test_detail_shows_the_entry_and_its_history_after_a_correction(client, login, board_user, register, today):
