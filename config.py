@@ -26,6 +26,8 @@ class Config:
     # i18n: Italian first, English second (DEVELOPERS.md).
     LANGUAGES = ["it", "en"]
     BABEL_DEFAULT_LOCALE = "it"
+    # Language of visitors who have not chosen one (users' own choice wins).
+    DEFAULT_LANGUAGE = "it"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
@@ -67,6 +69,9 @@ class TestConfig(Config):
         "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.db'}"
     )
     WTF_CSRF_ENABLED = False
+    # Tests assert on the English source strings; tests/core/test_i18n.py checks the
+    # Italian default and the Italian catalogue explicitly.
+    DEFAULT_LANGUAGE = "en"
     MAIL_SERVER = None
     SERVER_NAME = None
 

@@ -5,7 +5,7 @@ import logging
 import os
 from importlib import import_module
 
-from flask import Flask, has_request_context, session
+from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -112,10 +112,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def select_locale():
-    if not has_request_context():  # CLI, scripts: Italian, the cooperative's language
-        return "it"
+    if not has_request_context():  # CLI, scripts: the cooperative's language
+        return current_app.config.get("DEFAULT_LANGUAGE", "it")
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     if session.get("lang") in ("it", "en"):
         return session["lang"]
-    return "it"
+    return current_app.config.get("DEFAULT_LANGUAGE", "it")

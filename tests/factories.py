@@ -85,7 +85,7 @@ class UserFactory(_Base):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name", locale="it_IT")
-    locale = "it"
+    locale = "en"  # tests read the English source strings; Italian is tested explicitly
     is_active_account = True
     created_at = factory.LazyFunction(clock.now)
     password = "password-1234"

@@ -9,19 +9,21 @@ from flask_login import current_user
 
 from . import clock
 from .money import format_eur
+from flask_babel import lazy_gettext as _l
+
 from .permissions import Role, user_has_role
 
 # (endpoint, label msgid, roles that see it; None = anyone logged in)
-NAVIGATION = [
-    ("members.register", "Register", (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
-    ("applications.queue", "Applications", (Role.BOARD, Role.SECRETARY)),
-    ("applications.withdrawals", "Withdrawals", (Role.BOARD,)),
-    ("applications.report", "Membership report", (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
-    ("members.my_entry", "My membership", (Role.MEMBER,)),
-    ("statute.parameters", "Statute", (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
-    ("admin.audit_log", "Audit log", (Role.ADMIN, Role.AUDITOR)),
-    ("admin.outbox", "Outbox", (Role.ADMIN,)),
-    ("admin.users", "Users", (Role.ADMIN,)),
+NAVIGATION = [  # labels are lazy strings, translated when the menu is drawn
+    ("members.register", _l("Register"), (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
+    ("applications.queue", _l("Applications"), (Role.BOARD, Role.SECRETARY)),
+    ("applications.withdrawals", _l("Withdrawals"), (Role.BOARD,)),
+    ("applications.report", _l("Membership report"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
+    ("members.my_entry", _l("My membership"), (Role.MEMBER,)),
+    ("statute.parameters", _l("Statute"), (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
+    ("admin.audit_log", _l("Audit log"), (Role.ADMIN, Role.AUDITOR)),
+    ("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
+    ("admin.users", _l("Users"), (Role.ADMIN,)),
 ]
 
 
@@ -48,13 +50,12 @@ def init_app(app):
             return endpoint in current_app.view_functions
 
         def nav_items():
-            from flask_babel import gettext
             items = []
             for endpoint, label, roles in NAVIGATION:
                 if not has_endpoint(endpoint):
                     continue
                 if roles is None or user_has_role(current_user, *roles):
-                    items.append((url_for(endpoint), gettext(label), endpoint))
+                    items.append((url_for(endpoint), str(label), endpoint))
             return items
 
         from flask_babel import get_locale
