@@ -1,0 +1,159 @@
+"""WTForms of the lifecycle pages: input shape only. Every rule (required fields, tax
+code, dates, deadlines) is checked by the operations, whose errors are put next to the
+fields by `apply_errors`, so the HTML and the API say the same thing."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField,
+                     StringField, TelField, TextAreaField)
+from wtforms.fields import Field
+from wtforms.validators import DataRequired, EqualTo
+
+from ..core.errors import DomainError
+
+DATE = {"type": "date"}
+
+
+class Required:
+    """Marks a field as required (the asterisk, and the `required` attribute that screen
+    readers announce) without checking it: the operation does, once for HTML and API."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+REQUIRED = [Required()]
+
+
+def _choices(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def category_choices():
+    return _choices(("", _l("Choose…")), ("worker", _l("Worker member")),
+                    ("volunteer", _l("Volunteer member")), ("user", _l("User member")),
+                    ("financing", _l("Financing member")),
+                    ("legal_person", _l("Legal person (company, association)")))
+
+
+class ApplicationForm(FlaskForm):
+    category = SelectField(_l("Category requested"), choices=category_choices, validate_choice=False,
+                           validators=REQUIRED)
+    first_name = StringField(_l("First name"), render_kw={"autocomplete": "given-name"})
+    last_name = StringField(_l("Surname, or company name for a legal person"), validators=REQUIRED,
+                            render_kw={"autocomplete": "family-name"})
+    tax_code = StringField(_l("Tax code (codice fiscale), or VAT number for a legal person"),
+                           validators=REQUIRED, render_kw={"autocapitalize": "characters", "spellcheck": "false"})
+    legal_representative = StringField(_l("Legal representative (legal persons only)"))
+    birth_date = StringField(_l("Date of birth (persons only)"), render_kw=DATE | {"autocomplete": "bday"})
+    address = StringField(_l("Address"), validators=REQUIRED, render_kw={"autocomplete": "street-address"})
+    email = EmailField(_l("Email"), validators=REQUIRED, render_kw={"autocomplete": "email"})
+    phone = TelField(_l("Phone"), render_kw={"autocomplete": "tel"})
+    shares = StringField(_l("Shares subscribed"), default="1", validators=REQUIRED,
+                         render_kw={"type": "number", "min": "1", "step": "1", "inputmode": "numeric"})
+    accepts_statute = BooleanField(_l("I have read and accept the statute"))
+    accepts_privacy = BooleanField(_l("I have read the privacy notice"))
+    password = PasswordField(_l("Password to follow your application (at least 10 characters)"),
+                             validators=REQUIRED,
+                             render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(_l("Repeat the password"), validators=[
+        EqualTo("password", message=_l("The two passwords are different."))],
+        render_kw={"autocomplete": "new-password"})
+
+    def operation_data(self) -> dict:
+        return {name: field.data for name, field in self._fields.items()
+                if name not in ("csrf_token", "password_confirm")}
+
+
+class ApplicantLoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired()], render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class AppealForm(FlaskForm):
+    text = TextAreaField(_l("Why should the assembly admit you?"), render_kw={"rows": 6})
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=_choices(("admitted", _l("Admit")), ("rejected", _l("Refuse"))),
+                         validate_choice=False)
+    decided_on = StringField(_l("Date of the board meeting"), render_kw=DATE)
+    reasons = TextAreaField(_l("Reasons (mandatory for a refusal; sent to the applicant)"),
+                            render_kw={"rows": 5})
+
+
+class AppealDecisionForm(FlaskForm):
+    outcome = RadioField(_l("The assembly"), choices=_choices(("upheld", _l("upheld the appeal")),
+                                                          ("rejected", _l("confirmed the refusal"))),
+                         validate_choice=False)
+    decided_on = StringField(_l("Date of the assembly"), render_kw=DATE)
+    note = TextAreaField(_l("Note (e.g. minutes reference)"), render_kw={"rows": 2})
+
+
+class ActivationForm(FlaskForm):
+    password = PasswordField(_l("New password (leave empty to keep the one you chose when applying)"),
+                             render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(_l("Repeat the new password"), validators=[
+        EqualTo("password", message=_l("The two passwords are different."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class WithdrawalRequestForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), render_kw={"rows": 4})
+    confirm = BooleanField(_l("I ask to withdraw from the cooperative"),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+
+
+class WithdrawalDecisionForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=_choices(("accepted", _l("Accept")), ("refused", _l("Refuse"))),
+                         validate_choice=False)
+    decided_on = StringField(_l("Date of the board meeting"), render_kw=DATE)
+    reasons = TextAreaField(_l("Reasons (mandatory for a refusal; sent to the member)"),
+                            render_kw={"rows": 4})
+
+
+class ExitForm(FlaskForm):
+    kind = SelectField(_l("What happened"), validate_choice=False, choices=_choices(
+        ("", _l("Choose…")), ("exclusion", _l("Exclusion (board decision)")), ("death", _l("Death")),
+        ("lapse", _l("Lapse (loss of the requirements)")),
+        ("withdrawal", _l("Withdrawal (request received on paper)"))))
+    date = StringField(_l("Date (of the board decision, of the death or lapse)"), render_kw=DATE)
+    reasons = TextAreaField(_l("Reasons (mandatory for an exclusion; sent to the member)"),
+                            render_kw={"rows": 4})
+    notice_on = StringField(_l("Exclusion: date of the notice to the member"), render_kw=DATE)
+    challenged_on = StringField(_l("Exclusion: date of the challenge in court, if any"), render_kw=DATE)
+    requested_on = StringField(_l("Withdrawal: date of the member's request"), render_kw=DATE)
+
+
+class ChallengeForm(FlaskForm):
+    challenged_on = StringField(_l("Date of the challenge in court"), render_kw=DATE)
+
+
+class SharePaymentForm(FlaskForm):
+    amount = StringField(_l("Amount (€)"), render_kw={"inputmode": "decimal"})
+    paid_on = StringField(_l("Date of payment"), render_kw=DATE)
+    note = StringField(_l("Note (e.g. bank transfer reference)"))
+
+
+class AccountsApprovalForm(FlaskForm):
+    year = StringField(_l("Financial year"), render_kw={"type": "number", "inputmode": "numeric"})
+    approved_on = StringField(_l("Date the assembly approved the accounts"), render_kw=DATE)
+
+
+def apply_errors(form: FlaskForm, error: DomainError) -> None:
+    """Put an operation's errors next to the form's fields (the rest above the form)."""
+    placed = False
+    for name, messages in (error.errors or {}).items():
+        field = form._fields.get(name)
+        if isinstance(field, Field) and name != "csrf_token":
+            field.errors = list(field.errors or []) + list(messages)
+            placed = True
+        else:
+            form.form_errors.extend(messages)
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
