@@ -57,6 +57,7 @@ def _db(request, app):
     ctx.push()
     clock.set_now(None)
     if request.node.get_closest_marker("committing"):
+        factories.bind(db.session)
         yield db.session
         db.session.remove()
         _empty_tables()

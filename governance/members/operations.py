@@ -44,6 +44,17 @@ def _date(value: Any) -> date | None:
         raise ValueError(_("Not a date (use YYYY-MM-DD).")) from None
 
 
+def code_problem(reason: str, *, legal: bool) -> str:
+    """Why python-stdnum refused a code, in the user's language."""
+    if reason == "checksum":
+        return _("the check character is wrong (a typing error?).")
+    if reason == "length":
+        return _("a VAT number has 11 digits.") if legal else _("a tax code has 16 characters.")
+    if reason == "component":
+        return _("the birth date or place encoded in it is not valid.")
+    return _("it contains characters that are not allowed here.")
+
+
 def validate_entry(data: dict, *, today: date | None = None, partial: bool = False,
                    require_admitted_on: bool = True,
                    statute: Callable[[str, date], Any] | None = None
@@ -107,15 +118,15 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                 clean["tax_code"] = rules.validate_vat_number(raw)
             else:
                 clean["tax_code"] = rules.validate_tax_code(raw)
-        except ValueError as exc:
-            if str(exc) == "required":
+        except rules.InvalidCode as exc:
+            if exc.reason == "required":
                 fail("tax_code", _("This field is required."))
             elif legal:
                 fail("tax_code", _("Invalid VAT number (partita IVA) %(value)s: %(reason)s",
-                                   value=repr(raw), reason=str(exc)))
+                                   value=repr(raw), reason=code_problem(exc.reason, legal=True)))
             else:
                 fail("tax_code", _("Invalid tax code (codice fiscale) %(value)s: %(reason)s",
-                                   value=repr(raw), reason=str(exc)))
+                                   value=repr(raw), reason=code_problem(exc.reason, legal=False)))
 
     if present("birth_date"):
         try:

@@ -146,3 +146,9 @@ def export_rows(register_filter: RegisterFilter | None = None, *, batch: int = 2
         .order_by(Member.number)
     result = db.session.execute(query.execution_options(yield_per=batch))
     yield from result
+
+
+def amount_due(member: Member):
+    """Shares subscribed x the nominal value in force at admission (art. 2525 c.c.)."""
+    from ..statute.queries import value_on
+    return member.shares_subscribed * value_on("share_value", member.admitted_on)

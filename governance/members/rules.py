@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
@@ -24,16 +25,33 @@ def normalise_tax_code(value: str) -> str:
     return "".join((value or "").split()).upper()
 
 
+class InvalidCode(ValueError):
+    """A tax code or VAT number that python-stdnum refused; `reason` is one of
+    required, length, format, checksum, component (translated by the caller)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason if not detail else f"{reason}: {detail}")
+        self.reason = reason
+
+
+def _reason(exc: StdnumError) -> str:
+    for kind, name in ((InvalidChecksum, "checksum"), (InvalidLength, "length"),
+                       (InvalidComponent, "component"), (InvalidFormat, "format")):
+        if isinstance(exc, kind):
+            return name
+    return "format"
+
+
 def validate_tax_code(value: str) -> str:
     """Codice fiscale of a person (16 characters, checksum; also the 'omocodia'
     variants). Returns the normalised code or raises ValueError with the reason."""
     code = normalise_tax_code(value)
     if not code:
-        raise ValueError("required")
+        raise InvalidCode("required")
     try:
         return codicefiscale.validate(code)
     except StdnumError as exc:
-        raise ValueError(exc.message) from None
+        raise InvalidCode(_reason(exc), exc.message) from None
 
 
 def validate_vat_number(value: str) -> str:
@@ -42,11 +60,11 @@ def validate_vat_number(value: str) -> str:
     if code.startswith("IT"):
         code = code[2:]
     if not code:
-        raise ValueError("required")
+        raise InvalidCode("required")
     try:
         return iva.validate(code)
     except StdnumError as exc:
-        raise ValueError(exc.message) from None
+        raise InvalidCode(_reason(exc), exc.message) from None
 
 
 def birth_date_from_tax_code(code: str) -> date | None:

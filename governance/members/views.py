@@ -105,6 +105,7 @@ def detail(number: int):
         "members/detail.html", member=member, history=queries.history_of(member),
         voting_right_from=queries.voting_right_from(member, days),
         may_vote_today=queries.may_vote_today(member, days), seniority_days=days,
+        amount_due=queries.amount_due(member),
         can_write=user_has_role(current_user, *REGISTER_WRITERS), **_labels())
 
 

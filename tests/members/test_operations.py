@@ -161,3 +161,15 @@ def test_becoming_a_volunteer_respects_the_cap(today, board_user, member_factory
     # Moving away from volunteer is never refused.
     operations.correct_member(first, {"category": "worker"}, board_user, "back to work")
     assert first.category == Category.WORKER
+
+
+@pytest.mark.parametrize("code, reason", [
+    ("RSSMRA85T10A562X", "check character is wrong"),
+    ("RSSMRA85T10A56", "16 characters"),
+])
+def test_tax_code_errors_say_why_in_the_users_language(code, reason, today):
+    from flask import current_app
+    from governance.members.operations import validate_entry
+    with current_app.test_request_context():
+        _, errors = validate_entry({"tax_code": code, "category": "worker"}, partial=True)
+    assert reason in errors["tax_code"][0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from datetime import date
 
 import pytest
@@ -237,3 +238,15 @@ def test_absurd_numbers_in_the_address_never_crash(client, login, board_user, be
     assert client.get("/members?page=100000000000000000000").status_code == 200
     assert client.get("/members/99999999999999999999").status_code == 404
     assert client.get("/members?q=" + "x" * 5000).status_code == 200
+
+
+def test_detail_shows_what_is_still_due_on_the_shares(client, login, board_user, member_factory):
+    member_factory(number=7, shares_subscribed=4, shares_paid_amount=Decimal("50.00"))
+    html = login(board_user).get("/members/7").get_data(as_text=True)
+    assert "€ 50,00 still due" in html  # 4 shares x €25.00 = €100.00, €50.00 paid
+    assert "/members/7/lifecycle" in html
+
+
+def test_my_entry_offers_the_withdrawal_request(client, login, member_user):
+    html = login(member_user).get("/me/membership").get_data(as_text=True)
+    assert "/me/withdrawal" in html
