@@ -248,8 +248,37 @@ def _seed() -> list[Member]:
         member = by_role.get(link) if link else None
         create_user(email, DEMO_PASSWORD, roles, full_name=full_name or member.full_name,
                     member=member, actor=admin)
+    if lifecycle is not None:
+        _pending_work(lifecycle, created, admin, today)
     db.session.flush()
     return created
+
+
+# Applications waiting for the board: one overdue, one due soon, one just arrived
+# (name, surname, female, birth date, category, shares, days ago).
+PENDING_APPLICATIONS = (
+    ("Chiara", "Galli", True, date(1991, 6, 12), "worker", 2, 64),
+    ("Matteo", "Colombo", False, date(1987, 2, 3), "volunteer", 1, 45),
+    ("Federica", "Sala", True, date(1996, 10, 25), "worker", 4, 3),
+)
+
+
+def _pending_work(lifecycle, members: list[Member], actor, today: date) -> None:
+    """What the board finds on its desk: applications to decide (with the real
+    submission dates, so the countdown and the overdue marking show) and a member's
+    withdrawal request."""
+    for first, last, female, born, category, shares, days_ago in PENDING_APPLICATIONS:
+        with clock.frozen(today - timedelta(days=days_ago)):
+            lifecycle.submit_application({
+                "first_name": first, "last_name": last,
+                "tax_code": make_tax_code(last, first, born, female=female, town="F100"),
+                "birth_date": born.isoformat(), "category": category, "shares": shares,
+                "email": f"{_slug(first)}.{_slug(last)}@example.org",
+                "phone": "+39 02 9800 1234", "address": "Via Vittorio Veneto 8, 20077 Melegnano (MI)",
+                "password": DEMO_PASSWORD, "accepts_statute": True, "accepts_privacy": True})
+    leaving = next(m for m in members if m.status == MemberStatus.ACTIVE and m.number > 30
+                   and m.category == Category.WORKER)
+    lifecycle.request_withdrawal(leaving, {"requested_on": (today - timedelta(days=12)).isoformat()}, actor)
 
 
 def _plan_people(rng: random.Random, today: date) -> list[_Person]:

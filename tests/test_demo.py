@@ -188,3 +188,14 @@ def test_make_vat_number_gives_valid_partite_iva():
     assert demo.make_vat_number("0074311", "015") == "00743110157"   # python-stdnum's example
     assert all(iva.is_valid(demo.make_vat_number(body, office)) for _, _, _, body, office, _, _
                in demo.LEGAL_PERSONS)
+
+
+def test_the_board_finds_applications_to_decide_and_a_withdrawal_request(_db, today):
+    from governance.applications.models import Application, ApplicationStatus, WithdrawalRequest
+    _seed()
+    pending = _db.scalars(sa.select(Application).where(
+        Application.status == ApplicationStatus.SUBMITTED).order_by(Application.decision_due_on)).all()
+    assert len(pending) == 3
+    assert pending[0].decision_due_on < today  # overdue: submitted 64 days ago, 60-day deadline
+    assert all(a.decision_due_on >= today for a in pending[1:])
+    assert _db.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest)) >= 1
