@@ -74,7 +74,8 @@ def application_queue(today: date) -> list[QueueRow]:
 
 
 def applications_query(status: ApplicationStatus | None = None) -> sa.Select:
-    query = sa.select(Application).order_by(Application.decision_due_on, Application.id)
+    query = sa.select(Application).options(selectinload(Application.member), selectinload(Application.appeal)) \
+        .order_by(Application.decision_due_on, Application.id)
     if status is not None:
         query = query.where(Application.status == status)
     return query
@@ -89,8 +90,8 @@ def withdrawal_queue(today: date) -> list[QueueRow]:
 
 
 def withdrawal_requests_query(status: WithdrawalStatus | None = None) -> sa.Select:
-    query = sa.select(WithdrawalRequest).order_by(WithdrawalRequest.decision_due_on,
-                                                  WithdrawalRequest.id)
+    query = sa.select(WithdrawalRequest).options(selectinload(WithdrawalRequest.member)) \
+        .order_by(WithdrawalRequest.decision_due_on, WithdrawalRequest.id)
     if status is not None:
         query = query.where(WithdrawalRequest.status == status)
     return query

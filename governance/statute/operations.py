@@ -11,7 +11,7 @@ from ..core.errors import DomainError
 from ..extensions import db
 from .models import StatuteValue
 from .parameters import BY_NAME
-from .queries import value_on
+from .queries import forget_cached_values, value_on
 
 
 def change_parameters(values: dict[str, Any], effective_from: date, actor, note: str | None = None
@@ -45,4 +45,5 @@ def change_parameters(values: dict[str, Any], effective_from: date, actor, note:
         audit.record(actor, "statute.change", row, summary=f"{name} from {effective_from.isoformat()}",
                      changes={name: [parameter.dump(previous), parameter.dump(value)]})
     db.session.flush()
+    forget_cached_values()
     return created

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
 from ..core import clock
 from ..extensions import db
@@ -12,15 +13,39 @@ from .models import StatuteValue
 from .parameters import BY_NAME, PARAMETERS
 
 
+def _timeline() -> dict[str, list[tuple[date, str]]]:
+    """Every dated value, by name, oldest first: the table is tiny (a row per change),
+    so it is read once per request (cached on flask.g) and dates are resolved in
+    Python; list pages that evaluate a rule per row then cost no query per row."""
+    cache = g.get("_statute_timeline") if has_app_context() else None
+    if cache is None:
+        cache = {}
+        rows = db.session.execute(
+            sa.select(StatuteValue.name, StatuteValue.effective_from, StatuteValue.value)
+            .order_by(StatuteValue.name, StatuteValue.effective_from, StatuteValue.id))
+        for name, effective_from, raw in rows:
+            cache.setdefault(name, []).append((effective_from, raw))
+        if has_app_context():
+            g._statute_timeline = cache
+    return cache
+
+
+def forget_cached_values() -> None:
+    """Called when a parameter changes, so the same request reads the new value."""
+    if has_app_context():
+        g.pop("_statute_timeline", None)
+
+
 def value_on(name: str, on: date | None = None) -> Any:
-    """The typed value of one parameter in force on `on` (default: today)."""
+    """The typed value of one parameter in force on `on` (default: today): the latest
+    value effective on or before that day (the later entry wins on the same day)."""
     parameter = BY_NAME[name]
     on = on or clock.today()
-    raw = db.session.scalar(
-        sa.select(StatuteValue.value)
-        .where(StatuteValue.name == name, StatuteValue.effective_from <= on)
-        .order_by(StatuteValue.effective_from.desc(), StatuteValue.id.desc())
-        .limit(1))
+    raw = None
+    for effective_from, value in _timeline().get(name, ()):
+        if effective_from > on:
+            break
+        raw = value
     return parameter.default if raw is None else parameter.parse(raw)
 
 
