@@ -27,6 +27,32 @@ NAVIGATION = [  # labels are lazy strings, translated when the menu is drawn
 ]
 
 
+# How the register's history names what happened (MemberHistory.action) and what
+# changed (the entry's fields); unknown codes are shown as they are.
+HISTORY_ACTIONS = {
+    "member.create": _l("Entered in the register"),
+    "member.import": _l("Imported from a register file"),
+    "member.admit": _l("Admitted by the board"),
+    "member.correct": _l("Correction"),
+    "member.share_payment": _l("Share payment"),
+    "member.status": _l("Status change"),
+    "member.exit_applied": _l("Exit took effect"),
+    "member.exit_withdrawal": _l("Withdrawal (recesso)"),
+    "member.exit_exclusion": _l("Exclusion"),
+    "member.exit_death": _l("Death"),
+    "member.exit_lapse": _l("Lapse (decadenza)"),
+    "member.exclusion_challenged": _l("Exclusion challenged in court"),
+}
+ENTRY_FIELDS = {
+    "number": _l("Register number"), "first_name": _l("Name"), "last_name": _l("Surname"),
+    "tax_code": _l("Tax code"), "birth_date": _l("Birth date"), "address": _l("Address"),
+    "email": _l("Email"), "phone": _l("Phone"), "category": _l("Category"),
+    "admitted_on": _l("Admission date"), "shares": _l("Shares subscribed"),
+    "shares_paid_amount": _l("Amount paid"), "status": _l("Status"), "exit_on": _l("Exit date"),
+    "exit_reason": _l("Exit reason"), "legal_representative": _l("Legal representative"),
+}
+
+
 def init_app(app):
     @app.template_filter("eur")
     def eur(value):
@@ -59,6 +85,13 @@ def init_app(app):
             return items
 
         from flask_babel import get_locale
-        return {"has_endpoint": has_endpoint, "get_locale": get_locale, "nav_items": nav_items, "Role": Role,
+        def history_action(code: str) -> str:
+            return str(HISTORY_ACTIONS.get(code, code))
+
+        def entry_field(name: str) -> str:
+            return str(ENTRY_FIELDS.get(name, name))
+
+        return {"history_action": history_action, "entry_field": entry_field,
+                "has_endpoint": has_endpoint, "get_locale": get_locale, "nav_items": nav_items, "Role": Role,
                 "has_role": lambda *r: user_has_role(current_user, *r),
                 "today": clock.today(), "cooperative_name": current_app.config["COOPERATIVE_NAME"]}

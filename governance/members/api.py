@@ -123,6 +123,8 @@ accepts_content_type("members_api.import_members", "text/csv")
                             "content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_members(args):
     """The register (filtered like the list) as CSV, streamed."""
+    register_filter = _filter(args)
+    operations.record_export(current_user, "csv", register_filter)
     filename = f"libro-soci-{clock.today().isoformat()}.csv"
-    return Response(stream_with_context(exporting.csv_lines(_filter(args))), mimetype="text/csv",
+    return Response(stream_with_context(exporting.csv_lines(register_filter)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -445,3 +445,11 @@ def correct_member(member: Member, changes: dict, actor, note: str | None) -> di
     audit.record(actor, "member.correct", member, summary=f"n. {member.number}: {note}",
                  changes=diff)
     return diff
+
+
+def record_export(actor, kind: str, register_filter) -> None:
+    """Personal data of the whole register leaving the platform is logged: who
+    exported what, with which filters (the export itself changes nothing)."""
+    filters = register_filter.as_args()
+    audit.record(actor, f"register.export_{kind}", object_type="members",
+                 summary=f"{kind.upper()} export" + (f" ({filters})" if filters else ""))

@@ -184,6 +184,7 @@ def import_csv():
 @permission(*REGISTER_READERS)
 def export_csv():
     register_filter = queries.RegisterFilter.from_args(request.args)
+    operations.record_export(current_user, "csv", register_filter)
     filename = f"libro-soci-{clock.today().isoformat()}.csv"
     return Response(stream_with_context(exporting.csv_lines(register_filter)),
                     mimetype="text/csv",
@@ -194,6 +195,7 @@ def export_csv():
 @permission(*REGISTER_READERS)
 def export_pdf():
     register_filter = queries.RegisterFilter.from_args(request.args)
+    operations.record_export(current_user, "pdf", register_filter)
     filename = f"libro-soci-{clock.today().isoformat()}.pdf"
     return Response(exporting.register_pdf(register_filter), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -79,3 +79,26 @@ def test_pdf_register_content_in_legal_order_with_volunteers_apart(app, register
     # The volunteers' section comes after the others (L. 381/1991 art. 2).
     assert pdf.index("Rossi Mario") < pdf.index("L. 381/1991") < pdf.index("Verdi Sara")
     assert pdf.index("Neri Paolo") < pdf.index("L. 381/1991")
+
+
+@pytest.mark.parametrize("url", ["/members/export.csv?category=volunteer", "/members/register.pdf"])
+def test_every_export_is_in_the_audit_log(url, client, login, auditor_user, register, _db):
+    import sqlalchemy as sa
+    from governance.core.audit import AuditEntry
+    response = login(auditor_user).get(url)
+    response.get_data()  # the CSV is streamed: read it all
+    assert response.status_code == 200
+    entry = _db.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.actor_email == auditor_user.email
+    assert entry.action.startswith("register.export_")
+    if "category" in url:
+        assert "volunteer" in entry.summary
+
+
+def test_api_export_is_in_the_audit_log(client, bearer, board_user, register, _db):
+    import sqlalchemy as sa
+    from governance.core.audit import AuditEntry
+    response = client.get("/api/v1/members/export.csv", headers=bearer(board_user))
+    response.get_data()
+    assert _db.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "register.export_csv", AuditEntry.actor_email == board_user.email)) == 1

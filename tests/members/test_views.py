@@ -115,7 +115,8 @@ def test_detail_shows_the_entry_and_its_history_after_a_correction(client, login
     assert "RSSMRA80A01F205X" in html
     assert "+39 333 1234567" in html
     assert "New mobile number" in html and board_user.email in html
-    assert "<strong>phone</strong>" in html and "<del>+39 02 1234567</del>" in html
+    assert "<strong>Phone</strong>" in html and "<del>+39 02 1234567</del>" in html
+    assert "Correction" in html  # the history names the action, not its code
 
 
 def test_detail_of_an_unknown_number(client, login, board_user):
