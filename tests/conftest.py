@@ -129,7 +129,7 @@ def login(client):
     """login(user): the test client is now logged in as `user` (session cookie)."""
     def _login(user):
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
         return client
     return _login

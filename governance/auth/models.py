@@ -41,6 +41,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         return bool(self.is_active_account)
 
+    def get_id(self) -> str:
+        """The session's user id carries a fingerprint of the password hash, so changing
+        or resetting the password ends every other session of this user."""
+        return f"{self.id}.{self.session_fingerprint()}"
+
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
     @property
     def role_set(self) -> set[Role]:
         return {r.role for r in self.roles}

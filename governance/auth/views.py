@@ -145,7 +145,10 @@ def change_password():
     except DomainError as error:
         attach_error(form, error, default="new_password")
         return _profile_page(422, password_form=form)
-    flash(_("Your password has been changed."), "success")
+    # The session id carries the password's fingerprint: renew it here, so this
+    # browser stays logged in while every other session of the user ends.
+    login_user(_me())
+    flash(_("Your password has been changed; your other sessions have been logged out."), "success")
     return redirect(url_for("auth.profile"))
 
 

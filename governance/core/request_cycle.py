@@ -2,6 +2,7 @@
 request is authenticated (session cookie for pages, bearer token for the API)."""
 from __future__ import annotations
 
+import hmac
 import logging
 
 import sqlalchemy as sa
@@ -34,11 +35,15 @@ def init_app(app):
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        user_id, _, fingerprint = (session_id or "").partition(".")
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        if user is None or not hmac.compare_digest(fingerprint, user.session_fingerprint()):
+            return None  # the password changed since this session logged in
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -193,3 +193,20 @@ def test_the_api_needs_no_csrf_token(csrf_on, api, user_factory):
     user_factory(email="anna@example.org", roles=["member"])
     response = api.post("/api/v1/auth/tokens", json={"email": "anna@example.org", "password": "password-1234"})
     assert response.status_code == 201
+
+
+def test_changing_the_password_ends_the_other_sessions(app, user_factory):
+    from tests.core.clients import make_client
+    user = user_factory(roles=["member"], password="old-password-123")
+    laptop, phone = make_client(app), make_client(app)
+    for device in (laptop, phone):
+        response = device.post("/login", data={"email": user.email, "password": "old-password-123"})
+        assert response.status_code == 302
+    assert phone.get("/profile").status_code == 200
+    response = laptop.post("/profile/password", data={
+        "pw-current_password": "old-password-123", "pw-new_password": "new-password-456",
+        "pw-confirm": "new-password-456"})
+    assert response.status_code == 302
+    assert laptop.get("/profile").status_code == 200          # the device that changed it stays in
+    assert phone.get("/profile").status_code == 302           # the other one is logged out
+    assert "/login" in phone.get("/profile").headers["Location"]

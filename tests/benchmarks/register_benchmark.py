@@ -196,13 +196,13 @@ def main() -> int:
         some = total // 2
         # An imported entry, with its history, for the detail page.
         imported = args.import_rows // 2
-        board_id = board.id
+        board_session_id = board.get_id()
         sample = db.session.execute(sa.select(Member.tax_code, Member.last_name)
                                     .where(Member.number == total // 3)).one()
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(board_id)
+        session["_user_id"] = board_session_id
         session["_fresh"] = True
 
     pages = [

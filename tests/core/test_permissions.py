@@ -144,7 +144,7 @@ def _request(app, client_for_role, role, world, rule, method):
     client = client_for_role
     if role != "anonymous":
         with client.session_transaction() as session:  # a POST may have logged us out
-            session["_user_id"] = str(world.users[role].id)
+            session["_user_id"] = world.users[role].get_id()
             session["_fresh"] = True
     kwargs = {"data": {}} if method in ("POST", "PUT", "PATCH") else {}
     return client.open(url, method=method, **kwargs)
@@ -214,7 +214,7 @@ def test_role_matrix(app, client, world, role):
 
 def _as(client, user):
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 
