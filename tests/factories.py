@@ -2,46 +2,19 @@
 from __future__ import annotations
 
 import random
-import unicodedata
 from datetime import date
 from decimal import Decimal
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
-from stdnum.it import codicefiscale
 
 from governance.auth.models import User
+from governance.demo import make_tax_code  # noqa: F401 - valid codici fiscali for tests
 from governance.core import clock
 from governance.members.models import Category, Member, MemberStatus
 from governance.extensions import db
 
 _rng = random.Random(20261126)
-MONTHS = "ABCDEHLMPRST"
-
-
-def make_tax_code(last: str, first: str, born: date, female: bool = False, town: str = "F205") -> str:
-    """A valid codice fiscale (checksum computed by python-stdnum); F205 is Milan."""
-    def ascii_letters(s):
-        # Accented names (Niccolò, Nicolò) use the unaccented letter in the tax code.
-        return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-    last, first = ascii_letters(last), ascii_letters(first)
-
-    def consonants(s):
-        return [c for c in s.upper() if c.isalpha() and c not in "AEIOU"]
-
-    def vowels(s):
-        return [c for c in s.upper() if c in "AEIOU"]
-
-    def part(s, first_name=False):
-        cons = consonants(s)
-        if first_name and len(cons) >= 4:
-            cons = [cons[0], cons[2], cons[3]]
-        return "".join((cons + vowels(s) + ["X", "X", "X"])[:3])
-
-    day = born.day + (40 if female else 0)
-    body = f"{part(last)}{part(first, True)}{born.year % 100:02d}{MONTHS[born.month - 1]}{day:02d}{town}"
-    return body + codicefiscale.calc_check_digit(body)
 
 
 class _Base(SQLAlchemyModelFactory):
