@@ -9,6 +9,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config import CONFIGS, INSTANCE_DIR
@@ -58,8 +59,18 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in every route stops at the database's INTEGER range: a larger id
+    cannot exist, so it is a 404 instead of an overflow inside the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
+    app.url_map.converters["int"] = BoundedIntegerConverter
     config_name = config_name or os.environ.get("GOVERNANCE_CONFIG", "development")
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
