@@ -85,8 +85,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Rome")
     bootstrap.init_app(app)
-    from .core.api import GovernanceApi  # noqa: F401 - the class of `api`
+    from .core.api import ProblemJsonPlugin
     api.init_app(app, spec_kwargs={
+        "extra_plugins": [ProblemJsonPlugin()],
         "info": {"description": "JSON API of the governance platform (API.md). "
                                 "Authenticate with `Authorization: Bearer <token>`."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},

@@ -107,6 +107,7 @@ def _own_or_readers(number: int):
 
 @blp.route("/applications", methods=["POST"])
 @permission(PUBLIC)
+@blp.doc(security=[])  # no token: anyone may apply
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationCreatedSchema)
 @blp.alt_response(422, schema=ProblemSchema, description="validation, tax_code, duplicate_application, "
@@ -127,6 +128,7 @@ def create_application(args):
 
 @blp.route("/applications/tokens", methods=["POST"])
 @permission(PUBLIC)
+@blp.doc(security=[])  # no token yet: this is how an applicant gets one
 @blp.arguments(ApplicantCredentialsSchema)
 @blp.response(201, ApplicantTokenSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="invalid_credentials")

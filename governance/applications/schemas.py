@@ -9,8 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ..core.api import PageQuerySchema
-from ..core.money import format_money
+from ..core.api import MoneyField, PageQuerySchema
 from ..members.models import Category
 from .models import AppealStatus, ApplicationStatus, ExitKind, WithdrawalStatus
 
@@ -19,13 +18,6 @@ CATEGORIES = [c.value for c in Category]
 
 def _enum(values, description=""):
     return {"enum": list(values), "description": description}
-
-
-class MoneyField(ma.fields.Field):
-    """Decimal out as "1234.50"."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else format_money(value)
 
 
 class EnumValue(ma.fields.String):

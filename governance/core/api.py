@@ -7,6 +7,7 @@ from typing import Any, Callable
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import jsonify, request
+from apispec import BasePlugin
 from flask_smorest import Api
 
 from .errors import DomainError
@@ -81,7 +82,10 @@ class GovernanceApi(Api):
             return problem(422, "Some fields are not valid: " + ", ".join(sorted(errors)),
                            "validation", errors)
         detail = data.get("message") or error.description or PROBLEM_TITLES.get(status, "Error")
-        return problem(status, str(detail), data.get("code"))
+        response = problem(status, str(detail), data.get("code"))
+        if getattr(error, "valid_methods", None):  # 405: RFC 9110 wants the Allow header
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
 
 # Beyond this the OFFSET would overflow the database's integer: refuse, don't crash.
@@ -120,6 +124,19 @@ class PageQuerySchema(ma.Schema):
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
 
 
+class MoneyField(ma.fields.Field):
+    """Money in the API: a string with two decimals ("1234.50", API.md), never a float."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "25.00",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        from .money import format_money
+        return None if value is None else format_money(value)
+
+
 class ProblemSchema(ma.Schema):
     type = ma.fields.String()
     title = ma.fields.String()
@@ -127,3 +144,28 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     code = ma.fields.String()
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+
+
+def _problem_content(response) -> None:
+    content = response.get("content") if isinstance(response, dict) else None
+    if content and "application/json" in content:
+        content["application/problem+json"] = content.pop("application/json")
+
+
+class ProblemJsonPlugin(BasePlugin):
+    """Error answers are application/problem+json (RFC 9457): the OpenAPI document says
+    so for every 4xx/5xx and default response, whatever the decorators declared."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            for code, response in (operation.get("responses") or {}).items():
+                if str(code) == "default" or str(code)[:1] in ("4", "5"):
+                    _problem_content(response)
+
+    def response_helper(self, response, **kwargs):
+        _problem_content(response)
+        return response
+
+
+# The documented shape of every error answer is the problem document we send.
+GovernanceApi.ERROR_SCHEMA = ProblemSchema

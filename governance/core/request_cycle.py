@@ -75,7 +75,9 @@ def init_app(app):
     def check_api_body():
         if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
             return None
-        if request.content_length == 0 and not request.data:
+        if not request.content_length and not request.data:
+            if request.method == "PATCH":
+                return problem(400, "A PATCH needs a JSON body with the fields to change.", "malformed")
             return None  # actions without a body (publish, open, close)
         # Who you are and what you may do come before what you sent: 401/403 before 415.
         view = app.view_functions.get(request.endpoint or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ..core.api import PageQuerySchema
+from ..core.api import MoneyField, PageQuerySchema
 from .models import Category, MemberStatus
 
 CATEGORIES = [c.value for c in Category]
@@ -41,7 +41,7 @@ class MemberSchema(ma.Schema):
     status = ma.fields.Enum(MemberStatus, by_value=True)
     admitted_on = ma.fields.Date()
     shares = ma.fields.Integer(metadata={"description": "Shares subscribed."})
-    shares_paid_amount = ma.fields.Decimal(as_string=True, places=2, metadata={"example": "25.00"})
+    shares_paid_amount = MoneyField()
     exit_on = ma.fields.Date(allow_none=True)
     exit_reason = ma.fields.String(allow_none=True)
     voting_right_from = ma.fields.Date(metadata={

@@ -62,3 +62,31 @@ def test_ids_beyond_the_database_range_are_404_on_every_route(app, client, beare
             assert response.status_code in (404, 405), (method, huge, response.status_code)
             checked += 1
     assert checked >= 20
+
+
+def test_wrong_method_is_405_problem_with_allow_header(client):
+    response = client.delete("/api/v1/members")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_errors_are_documented_as_problem_json(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["responses"]["DEFAULT_ERROR"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path in spec["paths"].values():
+        for operation in path.values():
+            if not isinstance(operation, dict):  # path-level "parameters"
+                continue
+            for code, response in operation["responses"].items():
+                if code[0] in "45" and "content" in response:
+                    assert list(response["content"]) == ["application/problem+json"], code
+    money = spec["components"]["schemas"]["Member"]["properties"]["shares_paid_amount"]
+    assert money["type"] == "string"  # money travels as "25.00", never a float
+
+
+def test_patch_without_body_is_refused(client, bearer, board_user, member_factory):
+    member_factory(number=5)
+    response = client.patch("/api/v1/members/5", headers=bearer(board_user))
+    assert response.status_code == 400 and response.get_json()["code"] == "malformed"
