@@ -43,6 +43,10 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 90))
+    # Password guessing: this many failed logins for one email within the window lock
+    # that email's logins until the window has passed.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 15))
     PASSWORD_RESET_MAX_AGE = 2 * 3600
 
     # Bootstrap-Flask serves Bootstrap's files from this server, never from a CDN.

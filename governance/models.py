@@ -1,5 +1,5 @@
 """Every model, imported once so that Flask-Migrate sees the whole metadata."""
-from .auth.models import ApiToken, User, UserRole  # noqa: F401
+from .auth.models import ApiToken, LoginFailure, User, UserRole  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
 from .core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from .members.models import Member, MemberHistory, RegisterCounter  # noqa: F401

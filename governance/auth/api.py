@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -37,7 +38,7 @@ def create_token(args):
 
     The raw token is in the answer once; only its hash is stored.
     """
-    user = operations.authenticate(args["email"], args["password"])
+    user = operations.authenticate(args["email"], args["password"], request.remote_addr)
     token, raw = operations.create_token(user, args.get("name"))
     return _dump_new(token, raw)
 

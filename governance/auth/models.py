@@ -115,3 +115,17 @@ class ApiToken(db.Model):
     def is_valid(self, at: datetime) -> bool:
         expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=at.tzinfo)
         return self.revoked_at is None and expires > at
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept to slow down password guessing: after too many failures
+    for one email in a short window, logins for it are refused for a while."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(45), nullable=True)
+
+    __table_args__ = (sa.Index("ix_login_failures_email_at", "email", "at"),)

@@ -20,8 +20,9 @@ from ..core import audit, clock
 from ..core.errors import DomainError, NotFound
 from ..core.outbox import send_email
 from ..core.permissions import AUDITED_ROLES, Role, user_has_role
+from ..core.request_cycle import keep_changes_despite_error
 from ..extensions import db
-from .models import ApiToken, User
+from .models import ApiToken, LoginFailure, User
 
 MIN_PASSWORD_LENGTH = 10
 LOCALES = ("it", "en")
@@ -49,15 +50,34 @@ def _check_new_password(password: str | None, field: str = "password") -> str:
 
 # --- logging in --------------------------------------------------------------------
 
-def authenticate(email: str, password: str) -> User:
+def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
     """The user with these credentials, or DomainError('invalid_credentials').
-    The message does not say which of the two was wrong."""
+    The message does not say which of the two was wrong. Too many recent failures for
+    the email refuse even the right password ('too_many_attempts', 429) until the
+    window has passed; a failure is remembered although the request fails."""
+    config = current_app.config
+    email = normalise_email(email)
+    now = clock.now()
+    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
     user = find_user_by_email(email)
+    since = now - window
+    if user is not None and user.last_login_at and user.last_login_at > since:
+        since = user.last_login_at  # a successful login starts the count again
+    failures = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(LoginFailure.at))
+        .where(LoginFailure.email == email, LoginFailure.at > since)).one()
+    if failures[0] >= config["LOGIN_MAX_FAILURES"]:
+        wait = max(1, int((failures[1] + window - now).total_seconds() // 60) + 1)
+        raise DomainError("too_many_attempts", _(
+            "Too many failed attempts for this account: try again in %(minutes)d minutes, "
+            "or reset the password.", minutes=wait), status=429)
     if user is None or not user.check_password(password or ""):
+        db.session.add(LoginFailure(email=email[:254], at=now, remote_addr=(remote_addr or "")[:45] or None))
+        keep_changes_despite_error()
         raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
     if not user.is_active:
         raise DomainError("inactive_account", _("This account is not active yet."), status=403)
-    user.last_login_at = clock.now()
+    user.last_login_at = now
     return user
 
 

@@ -6,7 +6,7 @@ import hmac
 import logging
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, has_app_context, request
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +21,21 @@ log = logging.getLogger(__name__)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 # API endpoints that take something other than JSON (CSV import) declare it here.
 NON_JSON_API_ENDPOINTS: dict[str, set[str]] = {}
+
+
+def keep_changes_despite_error() -> None:
+    """The one exception to "an error rolls everything back": an operation whose
+    failure is itself worth recording (a failed login, to slow down password guessing)
+    asks for its changes to be committed although the request answers with an error."""
+    if has_app_context():
+        g.commit_despite_error = True
+
+
+def _finish_failed_request() -> None:
+    if g.pop("commit_despite_error", False):
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 def accepts_content_type(endpoint: str, *mimetypes: str):
@@ -102,7 +117,7 @@ def init_app(app):
         """Commit the whole use case when the response is a success; roll back on any
         error status, so nothing half-done is ever stored."""
         if response.status_code >= 400:
-            db.session.rollback()
+            _finish_failed_request()
             return response
         try:
             db.session.commit()
@@ -124,7 +139,7 @@ def init_app(app):
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        db.session.rollback()
+        _finish_failed_request()
         if request.path.startswith("/api/"):
             return problem_from_domain(error)
         if error.status == 401:
