@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Money columns are NUMERIC(14, 2): at most 12 digits before the decimal point.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def to_cents(value: Decimal) -> Decimal:
@@ -27,6 +29,8 @@ def parse_money(text: str | int | Decimal) -> Decimal:
             raise ValueError(f"not an amount: {text!r}") from exc
     if not value.is_finite():
         raise ValueError(f"not an amount: {text!r}")
+    if abs(value) > MAX_AMOUNT:  # also keeps quantize() within Decimal's precision
+        raise ValueError(f"too large an amount: {text!r}")
     if value != value.quantize(CENT):
         raise ValueError(f"at most two decimals: {text!r}")
     return value.quantize(CENT)

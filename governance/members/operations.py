@@ -217,8 +217,12 @@ def allocate_number() -> int:
     """Next register number: one more than any number ever assigned (never reused)."""
     counter = lock_counter()
     highest = db.session.scalar(sa.select(sa.func.max(Member.number))) or 0
-    counter.last_number = max(counter.last_number, highest) + 1
-    return counter.last_number
+    following = max(counter.last_number, highest) + 1
+    if following > MAX_REGISTER_NUMBER:
+        raise DomainError("register_full", _("The register has no numbers left (the last is %(n)d).",
+                                             n=MAX_REGISTER_NUMBER), field="number")
+    counter.last_number = following
+    return following
 
 
 def reserve_number(number: int) -> None:
@@ -326,8 +330,8 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
 
 # --- Adding and correcting entries (HTML form and API share these) -----------------
 
-# members.number is a 32-bit INTEGER column.
-MAX_REGISTER_NUMBER = 2_147_483_647
+# Far below the 32-bit INTEGER column's limit, so allocation can never overflow it.
+MAX_REGISTER_NUMBER = 99_999_999
 # Entry fields as named in the API and forms -> Member attributes.
 ATTRIBUTES = {"shares": "shares_subscribed"}
 CORRECTABLE_FIELDS = ENTRY_FIELDS + ("shares_paid_amount",)
@@ -377,6 +381,15 @@ def add_member(data: dict, actor, *, note: str | None = None) -> Member:
         number = parse_register_number(data.get("number"))
     except ValueError as exc:
         errors.setdefault("number", []).append(str(exc))
+    if number is not None:
+        # DOMAIN.md §2: numbers are sequential. A number given by hand records an entry of
+        # the past (a paper register being transcribed); it may not jump ahead of the
+        # numbers already assigned, which would leave a gap in the sequence.
+        last = max(lock_counter().last_number, db.session.scalar(sa.select(sa.func.max(Member.number))) or 0)
+        if number > last:
+            errors.setdefault("number", []).append(_(
+                "Number %(n)d has not been assigned yet: leave the field empty and the next "
+                "number (%(next)d) is assigned.", n=number, next=last + 1))
     if errors:
         raise entry_error(errors)
     return register_member(clean, actor, number=number, note=(note or "").strip() or None)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ..core import clock
 from ..extensions import db
-from ..statute.queries import value_on
+from ..statute.queries import history_of_values, value_on
 from . import rules
 from .models import Category, Member, MemberHistory, MemberStatus
 
@@ -111,15 +111,19 @@ def seniority_days(on: date | None = None) -> int:
     return value_on("voting_seniority_days", on or clock.today())
 
 
-def voting_right_from(member: Member, days: int | None = None) -> date:
-    return rules.voting_right_from(member.admitted_on, seniority_days() if days is None else days)
+def voting_right_from(member: Member, days: int | None = None) -> date | None:
+    """The first day the member may vote, with the seniority in force on that day
+    (history of the parameter: read once per request); None once they have left.
+    `days` is ignored (kept for callers that passed today's seniority)."""
+    if member.status != MemberStatus.ACTIVE:
+        return None
+    return rules.first_voting_day(member.admitted_on, history_of_values("voting_seniority_days"))
 
 
 def may_vote_today(member: Member, days: int | None = None) -> bool:
     """Active and in the register for the seniority period (art. 2538 c.1 c.c.)."""
-    days = seniority_days() if days is None else days
-    return member.status == MemberStatus.ACTIVE and rules.may_vote_on(
-        member.admitted_on, days, clock.today())
+    first = voting_right_from(member)
+    return first is not None and clock.today() >= first
 
 
 def history_of(member: Member) -> list[MemberHistory]:
@@ -150,5 +154,5 @@ def export_rows(register_filter: RegisterFilter | None = None, *, batch: int = 2
 
 def amount_due(member: Member):
     """Shares subscribed x the nominal value in force at admission (art. 2525 c.c.)."""
-    from ..statute.queries import value_on
+    from ..statute.queries import history_of_values, value_on
     return member.shares_subscribed * value_on("share_value", member.admitted_on)

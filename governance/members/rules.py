@@ -17,6 +17,23 @@ def voting_right_from(admitted_on: date, seniority_days: int) -> date:
     return admitted_on + timedelta(days=seniority_days)
 
 
+def first_voting_day(admitted_on: date, seniority: list[tuple[date | None, int]]) -> date:
+    """art. 2538 c.1 c.c. with a statute that changes: the first day D on which the member
+    has been in the register for the seniority in force ON D (DOMAIN.md §1: a rule uses
+    the value in force on the date it is about). `seniority` is the parameter's history,
+    oldest first: [(None, default), (effective_from, days), ...]. Between two changes the
+    value is fixed, so the answer is the earliest segment whose own threshold falls
+    inside it."""
+    for index, (start, days) in enumerate(seniority):
+        end = seniority[index + 1][0] if index + 1 < len(seniority) else None
+        candidate = admitted_on + timedelta(days=days)
+        if start is not None and candidate < start:
+            candidate = start
+        if end is None or candidate < end:
+            return candidate
+    raise ValueError("empty seniority history")  # pragma: no cover - default always present
+
+
 def may_vote_on(admitted_on: date, seniority_days: int, on: date) -> bool:
     return on >= voting_right_from(admitted_on, seniority_days)
 

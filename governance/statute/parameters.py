@@ -6,6 +6,7 @@ in force on the date the rule is about.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -79,12 +80,18 @@ def _parse_decimal(raw, p):
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise ValueError("a decimal number, e.g. \"25.00\"") from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or abs(value) > Decimal("999999999999"):
+        raise ValueError("a decimal number, e.g. \"25.00\"")
+    if value != value.quantize(Decimal("0.01")):
         raise ValueError("a number with at most two decimals")
     return _check_bounds(value.quantize(Decimal("0.01")), p)
 
 
 def _parse_fraction(raw, p):
+    # Only "n/d" or a plain decimal: an exponent ("1e1000000000") would take the worker
+    # minutes to expand.
+    if len(str(raw)) > 15 or not re.fullmatch(r"\s*\d+(\.\d+)?(\s*/\s*\d+)?\s*", str(raw)):
+        raise ValueError("a fraction such as 1/2 or 2/3")
     try:
         value = Fraction(str(raw).strip())
     except (ValueError, ZeroDivisionError):

@@ -36,6 +36,18 @@ def forget_cached_values() -> None:
         g.pop("_statute_timeline", None)
 
 
+def history_of_values(name: str) -> list[tuple[date | None, Any]]:
+    """A parameter's values over time, oldest first: [(None, default), (effective_from,
+    value), ...]; a later entry on the same day replaces the earlier one."""
+    parameter = BY_NAME[name]
+    out: list[tuple[date | None, Any]] = [(None, parameter.default)]
+    for effective_from, raw in _timeline().get(name, ()):
+        if out[-1][0] == effective_from:
+            out.pop()
+        out.append((effective_from, parameter.parse(raw)))
+    return out
+
+
 def value_on(name: str, on: date | None = None) -> Any:
     """The typed value of one parameter in force on `on` (default: today): the latest
     value effective on or before that day (the later entry wins on the same day)."""

@@ -76,7 +76,8 @@ def test_a_member_reads_their_own_entry_only(client, bearer, member_user, member
     assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
 
 
-def test_create_a_member(client, bearer, secretary_user, today):
+def test_create_a_member(client, bearer, secretary_user, today, member_factory):
+    member_factory(number=80)  # 77 is then a past number of the register, not yet entered
     row = api_entry(2, shares=2)
     response = client.post("/api/v1/members", json={**row, "number": 77},
                            headers=bearer(secretary_user))
@@ -163,3 +164,29 @@ def test_the_openapi_document_describes_the_register(client):
     assert {"/api/v1/members", "/api/v1/members/{number}", "/api/v1/members/{number}/history",
             "/api/v1/members/import", "/api/v1/members/export.csv"} <= set(spec["paths"])
     assert "text/csv" in spec["paths"]["/api/v1/members/import"]["post"]["requestBody"]["content"]
+
+
+def test_voting_right_follows_the_seniority_in_force_on_the_voting_day(client, bearer, board_user,
+                                                                        admin_user, member_factory, today):
+    from governance.statute.operations import change_parameters
+    member_factory(number=60, admitted_on=date(2026, 10, 26))
+    headers = bearer(board_user)
+    assert client.get("/api/v1/members/60", headers=headers).get_json()["voting_right_from"] == "2027-01-24"
+    change_parameters({"voting_seniority_days": 60}, date(2027, 1, 1), admin_user)
+    # 26 Oct + 60 days is 25 Dec, when the 90-day rule still applies: votes from 1 Jan.
+    assert client.get("/api/v1/members/60", headers=headers).get_json()["voting_right_from"] == "2027-01-01"
+
+
+def test_a_member_who_left_has_no_voting_date(client, bearer, board_user, member_factory):
+    member_factory(number=6, status=MemberStatus.WITHDRAWN, exit_on=date(1996, 12, 31))
+    assert client.get("/api/v1/members/6", headers=bearer(board_user)).get_json()["voting_right_from"] is None
+
+
+@pytest.mark.parametrize("amount", ["1e30", "9e99", "1" + "0" * 400])
+def test_absurd_paid_amounts_are_422_and_nothing_is_stored(client, bearer, board_user, amount, today):
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
+    response = client.post("/api/v1/members", json={**api_entry(3), "shares_paid_amount": amount},
+                           headers=bearer(board_user))
+    assert response.status_code == 422, response.get_json()
+    assert "shares_paid_amount" in response.get_json()["errors"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == before

@@ -34,10 +34,27 @@ def test_add_member_assigns_the_next_number_after_any_ever_assigned(today, board
 
 def test_add_member_keeps_a_given_number_and_refuses_a_taken_one(today, board_user, member_factory):
     member_factory(number=9)
+    member_factory(number=14)
+    # a historic number not yet in the register (transcribing a paper register)
     assert operations.add_member({**_entry(0), "number": "12"}, board_user).number == 12
     with pytest.raises(DomainError) as info:
         operations.add_member({**_entry(1), "number": 9}, board_user)
     assert info.value.errors == {"number": ["Register number 9 is already taken."]}
+
+
+def test_a_hand_given_number_may_not_jump_ahead_of_the_sequence(today, board_user, member_factory):
+    member_factory(number=14)
+    with pytest.raises(DomainError) as info:
+        operations.add_member({**_entry(0), "number": 16}, board_user)  # would leave 15 empty
+    assert "next number (15)" in info.value.errors["number"][0]
+    assert operations.add_member(_entry(1), board_user).number == 15
+
+
+def test_allocation_stops_at_the_last_number_instead_of_overflowing(today, board_user, member_factory):
+    member_factory(number=operations.MAX_REGISTER_NUMBER)
+    with pytest.raises(DomainError) as info:
+        operations.add_member(_entry(0), board_user)
+    assert info.value.code == "register_full"
 
 
 def test_add_member_reports_every_field_and_uses_code_tax_code_only_for_the_tax_code(today, board_user):

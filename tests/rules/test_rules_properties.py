@@ -176,3 +176,69 @@ def test_clock_can_be_frozen_and_moved():
         clock.advance(days=1)
         assert clock.today() == date(2026, 3, 1)
     assert clock.today() != date(2026, 3, 1) or date.today() == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("raw", ["1e30", "9e99", "1" + "0" * 5000, "-1e13"])
+def test_absurd_amounts_are_refused_not_crashing(raw):
+    with pytest.raises(ValueError):
+        parse_money(raw)
+    with pytest.raises(ValueError):
+        BY_NAME["share_value"].parse(raw)
+
+
+def test_largest_storable_amount_is_accepted():
+    assert parse_money("999999999999.99") == Decimal("999999999999.99")
+    with pytest.raises(ValueError):
+        parse_money("1000000000000.00")
+
+
+def test_huge_fraction_input_is_refused_quickly():
+    with pytest.raises(ValueError):
+        BY_NAME["ordinary_first_call_quorum"].parse("1e1000000000")
+
+
+# --- the seniority rule in force on the voting day (DOMAIN.md §1) ------------------------
+
+def test_a_shorter_seniority_counts_from_its_effective_date():
+    history = [(None, 90), (date(2027, 1, 1), 60)]
+    # admitted 26 Oct 2026: under 60 days the threshold (25 Dec) is before the change,
+    # so the member votes from the day the new rule applies.
+    assert rules.first_voting_day(date(2026, 10, 26), history) == date(2027, 1, 1)
+    # admitted long ago: nothing changes
+    assert rules.first_voting_day(date(2020, 1, 1), history) == date(2020, 3, 31)
+    # admitted after the change: 60 days
+    assert rules.first_voting_day(date(2027, 3, 1), history) == date(2027, 4, 30)
+
+
+def test_a_longer_seniority_in_force_before_the_old_threshold_postpones_the_vote():
+    history = [(None, 90), (date(2027, 1, 10), 120)]
+    assert rules.first_voting_day(date(2026, 10, 26), history) == date(2027, 2, 23)
+    assert rules.first_voting_day(date(2026, 10, 1), history) == date(2026, 12, 30)
+
+
+@given(admitted=dates, days=st.integers(0, 365))
+def test_without_changes_it_is_the_simple_rule(admitted, days):
+    assert rules.first_voting_day(admitted, [(None, days)]) == rules.voting_right_from(admitted, days)
+
+
+@given(admitted=dates, changes=st.lists(st.tuples(dates, st.integers(0, 365)), max_size=4))
+def test_the_first_voting_day_satisfies_the_rule_in_force_that_day(admitted, changes):
+    history = [(None, 90)] + sorted(changes)
+    dedup = []
+    for start, days in history:
+        if dedup and dedup[-1][0] == start:
+            dedup.pop()
+        dedup.append((start, days))
+
+    def seniority_on(d):
+        value = dedup[0][1]
+        for start, days in dedup[1:]:
+            if start <= d:
+                value = days
+        return value
+
+    first = rules.first_voting_day(admitted, dedup)
+    assert first >= admitted + timedelta(days=seniority_on(first))
+    day_before = first - timedelta(days=1)
+    if day_before >= admitted:
+        assert day_before < admitted + timedelta(days=seniority_on(day_before))
