@@ -1,6 +1,8 @@
 """PDF documents with fpdf2 (pure Python, maintained): register, letters, minutes."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -8,12 +10,26 @@ from fpdf.enums import XPos, YPos
 from . import clock
 
 
+# Letters with no decomposition to a Latin-1 base letter (Polish, Croatian, ...).
+_SPECIAL = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i",
+                          "€": "EUR", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
 def latin1(text) -> str:
-    """fpdf2's core fonts are Latin-1: Italian accents pass, anything else is replaced."""
+    """fpdf2's core fonts are Latin-1: Italian accents pass as they are; other letters
+    lose only their diacritic (Ștefan -> Stefan, Łukasz -> Lukasz) rather than turning
+    into '?' in an official document."""
     if text is None:
         return ""
-    return str(text).replace("€", "EUR").replace("’", "'").replace("“", '"').replace("”", '"') \
-        .replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+    out = []
+    for char in str(text).translate(_SPECIAL):
+        try:
+            char.encode("latin-1")
+            out.append(char)
+        except UnicodeEncodeError:
+            base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            out.append(base if base and base.encode("latin-1", "ignore").decode("latin-1") == base else "?")
+    return "".join(out)
 
 
 class Document(FPDF):

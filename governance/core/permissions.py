@@ -31,7 +31,9 @@ AUTHENTICATED = "authenticated"  # any logged-in user; the view checks the objec
 # member does is in the audit log).
 AUDITED_ROLES = {Role.ADMIN, Role.BOARD, Role.SECRETARY}
 # Roles that read the register.
-REGISTER_READERS = (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)
+# API.md: the register is read by the board, the secretary and the auditor; the
+# administrator runs the platform and does not read members' personal data.
+REGISTER_READERS = (Role.BOARD, Role.SECRETARY, Role.AUDITOR)
 REGISTER_WRITERS = (Role.BOARD, Role.SECRETARY)
 
 

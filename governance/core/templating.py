@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import current_app, url_for
 from flask_babel import format_date, format_datetime
@@ -15,7 +16,7 @@ from .permissions import Role, user_has_role
 
 # (endpoint, label msgid, roles that see it; None = anyone logged in)
 NAVIGATION = [  # labels are lazy strings, translated when the menu is drawn
-    ("members.register", _l("Register"), (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
+    ("members.register", _l("Register"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
     ("applications.queue", _l("Applications"), (Role.BOARD, Role.SECRETARY)),
     ("applications.withdrawals", _l("Withdrawals"), (Role.BOARD,)),
     ("applications.report", _l("Membership report"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
@@ -91,7 +92,26 @@ def init_app(app):
         def entry_field(name: str) -> str:
             return str(ENTRY_FIELDS.get(name, name))
 
-        return {"history_action": history_action, "entry_field": entry_field,
+        def entry_value(name: str, value) -> str:
+            """A stored history value ("worker", "2001-02-03", "200.00") as people read it."""
+            if value is None or value == "":
+                return "—"
+            from ..members.forms import CATEGORY_LABELS, STATUS_LABELS
+            from ..members.models import Category, MemberStatus
+            try:
+                if name == "category":
+                    return str(CATEGORY_LABELS[Category(value)])
+                if name == "status":
+                    return str(STATUS_LABELS[MemberStatus(value)])
+                if name in ("birth_date", "admitted_on", "exit_on"):
+                    return format_date(date.fromisoformat(str(value)), "dd/MM/yyyy")
+                if name == "shares_paid_amount":
+                    return format_eur(Decimal(str(value)))
+            except (KeyError, ValueError, ArithmeticError):
+                pass
+            return str(value)
+
+        return {"history_action": history_action, "entry_field": entry_field, "entry_value": entry_value,
                 "has_endpoint": has_endpoint, "get_locale": get_locale, "nav_items": nav_items, "Role": Role,
                 "has_role": lambda *r: user_has_role(current_user, *r),
                 "today": clock.today(), "cooperative_name": current_app.config["COOPERATIVE_NAME"]}

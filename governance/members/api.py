@@ -7,13 +7,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..core import clock
-from ..core.api import ProblemSchema, paginate
+from ..core.api import PageQuerySchema, ProblemSchema, paginate
 from ..core.errors import DomainError
 from ..core.permissions import AUTHENTICATED, REGISTER_READERS, REGISTER_WRITERS, Role, permission
 from ..core.request_cycle import accepts_content_type
 from . import exporting, importing, operations, queries
 from .models import Member
-from .schemas import (CorrectionResultSchema, HistorySchema, ImportResultSchema, MemberCorrectSchema,
+from .schemas import (CorrectionResultSchema, HistoryPageSchema, ImportResultSchema, MemberCorrectSchema,
                       MemberCreateSchema, MemberFilterSchema, MemberPageSchema, MemberQuerySchema,
                       MemberSchema)
 from .views import load_visible
@@ -90,10 +90,12 @@ def correct_member(data, number: int):
 
 @blp.route("/members/<int:number>/history", methods=["GET"])
 @permission(AUTHENTICATED)
-@blp.response(200, HistorySchema(many=True))
-def member_history(number: int):
-    """Every change of the entry, oldest first (register readers, or the member)."""
-    return queries.history_of(load_visible(number))
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, HistoryPageSchema)
+def member_history(args, number: int):
+    """Every change of the entry, oldest first, paginated (register readers, or the member)."""
+    member = load_visible(number)
+    return paginate(queries.history_query(member), lambda entry: entry, args["page"], args["per_page"])
 
 
 @blp.route("/members/import", methods=["POST"])

@@ -16,7 +16,8 @@ from .queries import RegisterFilter, export_rows
 
 # The import header (so an export can be read back by spreadsheets and tools that
 # know it), then what only the register holds.
-EXPORT_HEADER = HEADER + ("status", "exit_on", "exit_reason", "shares_paid_amount")
+EXPORT_HEADER = HEADER + ("status", "exit_on", "exit_reason", "shares_paid_amount",
+                          "legal_representative")
 FORMULA_START = ("=", "@", "\t", "\r")
 
 
@@ -48,7 +49,7 @@ def csv_lines(register_filter: RegisterFilter | None = None, rows_per_chunk: int
             _cell(row.birth_date), _cell(row.email), _cell(row.phone), _cell(row.address),
             row.category.value, row.admitted_on.isoformat(), row.shares_subscribed,
             row.status.value, _cell(row.exit_on), _cell(row.exit_reason),
-            format_money(row.shares_paid_amount),
+            format_money(row.shares_paid_amount), _cell(row.legal_representative),
         ])
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()

@@ -2,16 +2,18 @@
 models, write history and audit, and flush; the request wrapper commits."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..core import audit, clock
 from ..core.errors import DomainError
-from ..core.money import parse_money
+from ..core.money import format_eur, parse_money
 from ..extensions import db
 from ..statute.queries import value_on
 from . import rules
@@ -30,6 +32,9 @@ def _text(value: Any, max_len: int) -> str | None:
     text = str(value).strip()
     if len(text) > max_len:
         raise ValueError(_("At most %(n)d characters.", n=max_len))
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        # NUL and other control characters: PostgreSQL refuses NUL, and none belongs in a name
+        raise ValueError(_("Contains control characters that are not allowed."))
     return text or None
 
 
@@ -173,8 +178,8 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                 fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
             elif Decimal(shares) * share_value > max_capital:
                 fail("shares", _("%(n)d shares of %(value)s exceed the maximum capital per member "
-                                 "(%(max)s).", n=shares, value=f"€{share_value:.2f}",
-                                 max=f"€{max_capital:.2f}"))
+                                 "(%(max)s).", n=shares, value=format_eur(share_value),
+                                 max=format_eur(max_capital)))
             clean["shares"] = shares
 
     if "shares_paid_amount" in data:
@@ -195,7 +200,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                 if paid > subscribed:
                     fail("shares_paid_amount", _(
                         "The amount paid (%(paid)s) is more than the shares subscribed (%(value)s).",
-                        paid=f"€{paid:.2f}", value=f"€{subscribed:.2f}"))
+                        paid=format_eur(paid), value=format_eur(subscribed)))
             clean["shares_paid_amount"] = paid
     return clean, errors
 
@@ -254,7 +259,8 @@ def check_volunteer_cap(*, adds_volunteer: bool, adds_member: bool, on: date,
         raise DomainError("volunteer_cap", _(
             "Volunteers would be %(v)d of %(m)d active members (%(p)s%%), more than the maximum "
             "of %(max)s%% (L. 381/1991 art. 2).", v=check.volunteers_after, m=check.members_after,
-            p=f"{check.percent_after:.2f}", max=f"{check.max_percent:.2f}"), field="category")
+            p=format_decimal(check.percent_after, "#,##0.00"), max=format_decimal(check.max_percent, "#,##0.00")),
+        field="category")
 
 
 def entry_snapshot(member: Member) -> dict:

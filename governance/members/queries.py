@@ -126,6 +126,10 @@ def may_vote_today(member: Member, days: int | None = None) -> bool:
     return first is not None and clock.today() >= first
 
 
+def history_query(member: Member) -> sa.Select:
+    return sa.select(MemberHistory).where(MemberHistory.member_id == member.id).order_by(MemberHistory.id)
+
+
 def history_of(member: Member) -> list[MemberHistory]:
     """The entry's history, oldest first (the relationship is raise-on-sql on purpose)."""
     return list(db.session.scalars(

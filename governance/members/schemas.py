@@ -95,6 +95,13 @@ class HistorySchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
 
+class HistoryPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(HistorySchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
 class CorrectionResultSchema(MemberSchema):
     changes = ma.fields.Dict(metadata={"description": "{field: [old, new]} of this correction; "
                                                       "empty when nothing differed."})

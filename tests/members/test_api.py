@@ -133,7 +133,9 @@ def test_correct_a_member_and_read_the_history(client, bearer, board_user, entri
                             headers=headers)
     assert response.status_code == 200
     assert response.get_json()["changes"] == {"phone": ["+39 02 1234567", "+39 333 000111"]}
-    history = client.get("/api/v1/members/1/history", headers=headers).get_json()
+    page = client.get("/api/v1/members/1/history", headers=headers).get_json()
+    assert (page["total"], page["page"]) == (1, 1)
+    history = page["items"]
     assert [(h["action"], h["note"], h["changes"]) for h in history] == [
         ("member.correct", "New phone", {"phone": ["+39 02 1234567", "+39 333 000111"]})]
     assert history[0]["actor_email"] == board_user.email

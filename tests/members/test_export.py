@@ -38,7 +38,7 @@ def test_csv_export_has_the_import_header_and_the_register_columns(client, login
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True).splitlines()[0] == (
         "number,first_name,last_name,tax_code,birth_date,email,phone,address,category,admitted_on,"
-        "shares,status,exit_on,exit_reason,shares_paid_amount")
+        "shares,status,exit_on,exit_reason,shares_paid_amount,legal_representative")
     rows = _rows(response)
     assert [r["number"] for r in rows] == ["1", "2", "3", "4"]
     assert (rows[0]["last_name"], rows[0]["shares"], rows[0]["shares_paid_amount"],
@@ -102,3 +102,11 @@ def test_api_export_is_in_the_audit_log(client, bearer, board_user, register, _d
     response.get_data()
     assert _db.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "register.export_csv", AuditEntry.actor_email == board_user.email)) == 1
+
+
+def test_an_export_of_legal_persons_can_be_imported_again(client, login, board_user, member_factory):
+    from tests.applications.factories import VAT_NUMBER
+    member_factory(number=3, category=Category.LEGAL_PERSON, first_name="", last_name="Consorzio Sud Est",
+                   tax_code=VAT_NUMBER, birth_date=None, legal_representative="Maria Verdi")
+    rows = _rows(login(board_user).get("/members/export.csv"))
+    assert rows[0]["legal_representative"] == "Maria Verdi"

@@ -190,3 +190,11 @@ def test_tax_code_errors_say_why_in_the_users_language(code, reason, today):
     with current_app.test_request_context():
         _, errors = validate_entry({"tax_code": code, "category": "worker"}, partial=True)
     assert reason in errors["tax_code"][0]
+
+
+def test_control_characters_in_names_are_refused(today):
+    from flask import current_app
+    from governance.members.operations import validate_entry
+    with current_app.test_request_context():
+        _, errors = validate_entry({"last_name": "Ver\x00di", "category": "worker"}, partial=True)
+    assert "control characters" in errors["last_name"][0]

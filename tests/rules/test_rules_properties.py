@@ -242,3 +242,11 @@ def test_the_first_voting_day_satisfies_the_rule_in_force_that_day(admitted, cha
     day_before = first - timedelta(days=1)
     if day_before >= admitted:
         assert day_before < admitted + timedelta(days=seniority_on(day_before))
+
+
+def test_pdf_text_keeps_italian_accents_and_transliterates_other_letters():
+    from governance.core.pdf import latin1
+    assert latin1("Niccolò Società") == "Niccolò Società"
+    assert latin1("Ștefan Țurcanu, Łukasz Wójcik") == "Stefan Turcanu, Lukasz Wójcik"
+    assert latin1("€ 25,00") == "EUR 25,00"
+    assert latin1("王") == "?"
