@@ -8,21 +8,32 @@ and the same email can apply again later.
 - HTML: the status page asks for the email and the password chosen in the form; once
   they match, the application id is kept in the signed Flask session
   (`SESSION_KEY`). Submitting the form logs the applicant in the same way.
-- API: `POST /api/v1/applications/session {email, password}` (and the 201 answer of
+- API: `POST /api/v1/applications/tokens {email, password}` (and the 201 answer of
   `POST /api/v1/applications`) hand out an applicant token: the application id signed
-  with the app's secret key (itsdangerous, expires after API_TOKEN_DAYS). It is sent as
+  with the app's secret key (itsdangerous, expires after API_TOKEN_DAYS counted on
+  governance.core.clock). It is sent as
   `Authorization: Bearer app_...` to `GET /api/v1/applications/{id}` and
   `POST /api/v1/applications/{id}/appeal`. User tokens (`gov_...`) are looked up by
   the request loader as usual; an applicant token simply finds no user there.
 - At admission the password hash moves to the new member's login (activated by the
-  emailed link); from then on the member logs in normally.
+  emailed link) and is cleared from the application: from then on the member logs in
+  normally, and the applicant password is no second credential.
+- The applicant's id in the session is forgotten whenever someone logs in or out in
+  the same browser (Flask-Login's signals, connected below), so a shared computer does
+  not show one person's application to the next.
+- Activation links carry the login's password fingerprint (User.session_fingerprint())
+  and expire on governance.core.clock: a new password kills them, and an account that
+  is already active, or was activated and then deactivated, is never (re)activated by
+  a link (operations.activate_account).
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, g, request, session
-from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_login import current_user, user_logged_in, user_logged_out
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+
+from ..core import clock
 
 from ..extensions import db
 from .models import Application
@@ -33,8 +44,16 @@ _TOKEN_SALT = "applications.applicant-token"
 _ACTIVATION_SALT = "applications.activate"
 
 
+class _ClockTimestampSigner(TimestampSigner):
+    """itsdangerous reads time.time(); the platform's one clock is governance.core.clock
+    (as for the password-reset links), so tokens expire when tests move the clock."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt, signer=_ClockTimestampSigner)
 
 
 # --- HTML: the applicant's session -------------------------------------------------
@@ -45,6 +64,17 @@ def remember_applicant(application: Application) -> None:
 
 def forget_applicant() -> None:
     session.pop(SESSION_KEY, None)
+
+
+def _forget_applicant_on_login_change(_sender, **_extra) -> None:
+    """A user logged in or out in this browser: the applicant who proved their password
+    here before is no longer the one at the keyboard."""
+    forget_applicant()
+
+
+# Module-level functions: blinker keeps a weak reference, the module keeps them alive.
+user_logged_in.connect(_forget_applicant_on_login_change)
+user_logged_out.connect(_forget_applicant_on_login_change)
 
 
 def session_application() -> Application | None:
@@ -102,14 +132,22 @@ def api_user():
 ACTIVATION_MAX_AGE = 60 * 86400  # the welcome letter's link works for 60 days
 
 
-def activation_token(user_id: int, application_id: int) -> str:
-    return _serializer(_ACTIVATION_SALT).dumps({"u": user_id, "a": application_id})
+def activation_token(user, application_id: int) -> str:
+    """The welcome email's link: the login, the application, and the fingerprint of the
+    login's password now (a changed password, e.g. one chosen at activation, kills it)."""
+    return _serializer(_ACTIVATION_SALT).dumps(
+        {"u": user.id, "a": application_id, "f": user.session_fingerprint()})
 
 
 def read_activation_token(token: str) -> dict | None:
-    """{"u": user id, "a": application id}, or None if forged or expired."""
+    """{"u": user id, "a": application id, "f": fingerprint, "issued_at": aware
+    datetime}, or None if forged or expired. Whether it still fits the login is
+    checked by operations.activation_user()."""
     try:
-        data = _serializer(_ACTIVATION_SALT).loads(token, max_age=ACTIVATION_MAX_AGE)
+        data, issued = _serializer(_ACTIVATION_SALT).loads(token, max_age=ACTIVATION_MAX_AGE,
+                                                           return_timestamp=True)
     except BadSignature:
         return None
-    return data if isinstance(data, dict) and "u" in data else None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    return {**data, "issued_at": issued}

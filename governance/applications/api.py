@@ -7,15 +7,16 @@ Applicants have no login: they authenticate with an applicant token (see access.
 """
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from ..core import clock
 from ..core.api import ProblemSchema, paginate
 from ..core.errors import DomainError
-from ..core.permissions import (AUTHENTICATED, PUBLIC, NotAllowed, Role, Unauthorized,
-                                can_see_member, permission, user_has_role)
+from ..core.permissions import (AUTHENTICATED, PUBLIC, REGISTER_READERS, NotAllowed, Role,
+                                Unauthorized, can_see_member, permission, user_has_role)
+from ..members.queries import member_by_number
 from ..statute.queries import value_on
 from . import access, operations, queries, rules
 from .models import AppealStatus, Application, ApplicationStatus, WithdrawalStatus
@@ -50,7 +51,7 @@ def _application(application: Application) -> dict:
         status=application.status.value, category=application.category.value,
         amount_due=rules.amount_due(application.shares, value_on("share_value", application.submitted_on)),
         days_left=rules.days_left(application.decision_due_on, today),
-        appeal_deadline=operations.appeal_deadline_of(application),
+        appeal_deadline=queries.appeal_deadline_of(application),
         member_number=application.member.number if application.member else None,
         appeal=application.appeal)
     return data
@@ -75,9 +76,9 @@ def _shares(member) -> dict:
 
 # --- object-level checks -------------------------------------------------------------------
 
-def _authorise_application(application_id: int, *, readers=(Role.BOARD, Role.SECRETARY)) -> None:
-    """The board (or secretary) with a user token, the applicant with their applicant
-    token, or the admitted member with their own token."""
+def _authorise_application(application_id: int, *, readers=(Role.BOARD,)) -> None:
+    """API.md: the board with a user token, the applicant with their applicant token,
+    or the admitted member (the applicant, now with a login) with their own token."""
     user = access.api_user()
     if user is not None and readers and user_has_role(user, *readers):
         return
@@ -95,12 +96,17 @@ def _authorise_application(application_id: int, *, readers=(Role.BOARD, Role.SEC
     raise NotAllowed()
 
 
-def _own_or_readers(number: int):
+def _own_or_readers(number: int, readers=REGISTER_READERS):
+    """The register entry, for its readers (404 if there is none) or the member
+    themself. Anyone else gets 403 for every other number, existing or not, so a member
+    cannot probe which numbers exist (as governance.members.views.load_visible)."""
     user = access.api_user()
-    member = queries.get_member(number)
-    if not can_see_member(user, member):
-        raise NotAllowed()
-    return member
+    if not user_has_role(user, *readers):
+        member = member_by_number(number)
+        if member is None or not can_see_member(user, member):
+            raise NotAllowed()
+        return member
+    return queries.get_member(number)
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -132,15 +138,19 @@ def create_application(args):
 @blp.arguments(ApplicantCredentialsSchema)
 @blp.response(201, ApplicantTokenSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="invalid_credentials")
+@blp.alt_response(429, schema=ProblemSchema, description="too_many_attempts")
 def create_applicant_token(args):
-    """A new applicant token, from the email and password given when applying."""
-    application = operations.authenticate_applicant(args["email"], args["password"])
+    """A new applicant token, from the email and password given when applying (until
+    admission: then the member logs in normally). Five failures for an email within the
+    login failure window refuse even the right password until the window has passed."""
+    application = operations.authenticate_applicant(args["email"], args["password"],
+                                                    request.remote_addr)
     return {"id": application.id, "status": application.status.value,
             "token": access.applicant_token(application)}
 
 
 @blp.route("/applications", methods=["GET"])
-@permission(Role.BOARD, Role.SECRETARY)
+@permission(Role.BOARD)  # API.md: (board)
 @blp.arguments(ApplicationListQuerySchema, location="query")
 @blp.response(200, ApplicationPageSchema)
 def list_applications(args):
@@ -150,12 +160,13 @@ def list_applications(args):
 
 
 @blp.route("/applications/<int:application_id>", methods=["GET"])
-@permission(PUBLIC)  # object-level: the board or secretary, or the applicant (applicant token)
+@permission(PUBLIC)  # object-level (API.md): the board, or the applicant (applicant token)
 @blp.response(200, ApplicationSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="No token")
 @blp.alt_response(403, schema=ProblemSchema, description="Someone else's application")
 def get_application(application_id: int):
-    """One application: for the board and secretary, or the applicant (applicant token)."""
+    """One application: for the board, or the applicant (applicant token, or the admitted
+    member's own token)."""
     _authorise_application(application_id)
     return _application(queries.get_application(application_id))
 
@@ -167,11 +178,19 @@ def get_application(application_id: int):
 @blp.alt_response(409, schema=ProblemSchema, description="already_decided, admission_required")
 @blp.alt_response(422, schema=ProblemSchema, description="decision_date, reasons_required, volunteer_cap")
 def decide_application(args, application_id: int):
-    """The board admits (register number assigned) or refuses (reasons mandatory)."""
+    """The board admits (register number assigned) or refuses (reasons mandatory).
+
+    An admission answers `login_created`: false with `login_reason` when the applicant's
+    email is an existing login that may not be linked to the new member (a staff login,
+    another member's): the office links one by hand."""
     application = queries.get_application(application_id)
     operations.decide_application(application, args, access.api_user())
-    return {"status": application.status.value,
-            "member_number": application.member.number if application.member else None}
+    answer = {"status": application.status.value,
+              "member_number": application.member.number if application.member else None}
+    if application.status == ApplicationStatus.ADMITTED:
+        answer["login_created"] = application.user_id is not None
+        answer["login_reason"] = operations.login_not_linked_message(application)
+    return answer
 
 
 @blp.route("/applications/<int:application_id>/appeal", methods=["POST"])
@@ -251,10 +270,8 @@ def record_challenge(args, number: int):
 def request_withdrawal(args, number: int):
     """Ask to withdraw (the member), or record a paper request (the board)."""
     user = access.api_user()
-    member = queries.get_member(number)
+    member = _own_or_readers(number, readers=(Role.BOARD,))
     is_board = user_has_role(user, Role.BOARD)
-    if not is_board and user.member_id != member.id:
-        raise NotAllowed()
     if args.get("requested_on") and not is_board:
         raise DomainError("validation", _("Only the board can date a request."), field="requested_on")
     return operations.request_withdrawal(member, args, user)

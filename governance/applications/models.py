@@ -24,6 +24,7 @@ from ..core.errors import Conflict
 from ..core.types import AwareDateTime, Money, StrEnum
 from ..extensions import db
 from ..members.models import Category, Member
+from .labels import status_label
 
 
 class ApplicationStatus(str, enum.Enum):
@@ -131,7 +132,7 @@ class Application(db.Model):
         if not self.is_decidable:
             raise Conflict("already_decided", _(
                 "Application %(id)d was already decided (status: %(status)s).",
-                id=self.id, status=self.status.value))
+                id=self.id, status=status_label(self.status)))
 
     def mark_admitted(self, member: Member, decided_on: date, decided_by_id: int | None) -> None:
         self.ensure_decidable()
@@ -157,7 +158,7 @@ class Application(db.Model):
         if self.status != ApplicationStatus.REJECTED or self.appeal is not None:
             raise Conflict("not_appealable", _(
                 "Only a refused application can be appealed, once (status: %(status)s).",
-                status=self.status.value))
+                status=status_label(self.status)))
         self.status = ApplicationStatus.APPEALED
 
     def mark_appeal_outcome(self, upheld: bool) -> None:
@@ -254,7 +255,7 @@ class WithdrawalRequest(db.Model):
         if self.status != WithdrawalStatus.PENDING:
             raise Conflict("already_decided", _(
                 "Withdrawal request %(id)d was already decided (status: %(status)s).",
-                id=self.id, status=self.status.value))
+                id=self.id, status=status_label(self.status)))
 
 
 class ExitKind(str, enum.Enum):

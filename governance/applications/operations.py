@@ -8,7 +8,7 @@ The HTML views and the JSON API both call these functions and nothing else.
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,18 +20,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..auth.models import User
+from ..auth.models import LoginFailure, User
 from ..auth.operations import create_user, find_user_by_email
 from ..core import audit, clock
+from ..core.audit import AuditEntry
 from ..core.errors import Conflict, DomainError
 from ..core.money import format_eur, parse_money
 from ..core.outbox import send_email
 from ..core.permissions import Role
+from ..core.request_cycle import keep_changes_despite_error
 from ..extensions import db
 from ..members import operations as register
 from ..members.models import Member, MemberStatus
 from ..statute.queries import value_on
 from . import access, letters, queries, rules
+from .labels import day, exit_kind_label, status_label
 from .models import (AccountsApproval, AdmissionAppeal, AppealStatus, Application,
                      ApplicationStatus, ExitKind, MemberExit, OPEN_STATUSES, SharePayment,
                      WithdrawalRequest, WithdrawalStatus)
@@ -155,11 +158,11 @@ def _decision_date(raw: Any, earliest: date, today: date, problems: Problems, *,
     problem = rules.decision_date_problem(decided_on, earliest, today)
     if problem == "future":
         problems.add(field, _("The date %(date)s is in the future: give the date of the board "
-                              "meeting.", date=decided_on.isoformat()), "decision_date")
+                              "meeting.", date=day(decided_on)), "decision_date")
     elif problem == "before":
         problems.add(field, _("The date %(date)s is before %(what)s (%(earliest)s).",
-                              date=decided_on.isoformat(),
-                              what=what or _("the application"), earliest=earliest.isoformat()),
+                              date=day(decided_on),
+                              what=what or _("the application"), earliest=day(earliest)),
                      "decision_date")
     return decided_on
 
@@ -198,7 +201,7 @@ def _check_not_duplicate(tax_code: str, problems: Problems) -> None:
         problems.add("tax_code", _(
             "An application with tax code %(code)s submitted on %(date)s is still pending: "
             "follow it from the status page instead of applying again.",
-            code=tax_code, date=pending.isoformat()), "duplicate_application")
+            code=tax_code, date=day(pending)), "duplicate_application")
         return
     number = db.session.scalar(sa.select(Member.number).where(
         Member.tax_code == tax_code, Member.status == MemberStatus.ACTIVE))
@@ -253,16 +256,48 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-password")
 
 
-def authenticate_applicant(email: str, password: str) -> Application:
-    """The latest application sent from this email whose password matches."""
+# Failed applicant sign-ins share the users' table of failures, under their own key, so
+# guessing an applicant's password is slowed down like guessing a login's.
+APPLICANT_FAILURE_PREFIX = "applicant:"
+
+
+def _applicant_failure_key(email: str) -> str:
+    return (APPLICANT_FAILURE_PREFIX + email)[:254]
+
+
+def authenticate_applicant(email: str, password: str, remote_addr: str | None = None) -> Application:
+    """The latest application sent from this email whose password matches (only open
+    or refused ones: at admission the password moves to the member's login).
+
+    Throttled like the logins (governance.auth.operations.authenticate): after
+    LOGIN_MAX_FAILURES failures for the email within LOGIN_FAILURE_WINDOW_MINUTES, even
+    the right password is refused ('too_many_attempts', 429) until the window passes; a
+    failure is remembered although the request fails."""
+    config = current_app.config
     email = (email or "").strip().lower()
+    key = _applicant_failure_key(email)
+    now = clock.now()
+    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    failures, first_failure = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(LoginFailure.at))
+        .where(LoginFailure.email == key, LoginFailure.at > now - window)).one()
+    if failures >= config["LOGIN_MAX_FAILURES"]:
+        wait = max(1, int((first_failure + window - now).total_seconds() // 60) + 1)
+        raise DomainError("too_many_attempts", _(
+            "Too many failed attempts for this email: try again in %(minutes)d minutes.",
+            minutes=wait), status=429)
     candidates = db.session.scalars(sa.select(Application).where(Application.email == email)
                                     .order_by(Application.id.desc()).limit(5)).all()
     for application in candidates:
-        if check_password_hash(application.password_hash, password or ""):
+        if application.password_hash and check_password_hash(application.password_hash, password or ""):
+            # A success starts the count again (as a login does).
+            db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == key))
             return application
-    if not candidates:  # take as long as a wrong password: do not tell who applied
+    if not any(a.password_hash for a in candidates):
+        # Take as long as a wrong password: do not tell who applied.
         check_password_hash(_dummy_hash(), password or "")
+    db.session.add(LoginFailure(email=key, at=now, remote_addr=(remote_addr or "")[:45] or None))
+    keep_changes_despite_error()
     raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
 
 
@@ -317,6 +352,9 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
     application.mark_admitted(member, decided_on, getattr(actor, "id", None))
     application.updated_at = clock.now()
     user = _login_for(application, member, actor)
+    # The applicant password was only for following the application: it is now the
+    # login's (or dropped, when an existing login is linked), never a second credential.
+    application.password_hash = ""
     db.session.flush()
     audit.record(actor, "application.admit", application,
                  summary=f"{application.full_name}: admitted on {decided_on.isoformat()}, "
@@ -328,7 +366,7 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
     activation_url = None
     if user is not None and not user.is_active:
         activation_url = public_url("applications.activate",
-                                    token=access.activation_token(user.id, application.id))
+                                    token=access.activation_token(user, application.id))
     _email(application.email, application.locale, _l("Welcome: you are a member of the cooperative"),
            "applications/email/admitted.txt", topic=f"application {application.id}",
            attachments=[("lettera-ammissione.pdf", "application/pdf", letter)],
@@ -338,26 +376,71 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
     return member
 
 
+# Why an admission went on without a login (application.login_not_linked in the audit
+# log; queries.login_not_linked_reason reads it back for the board).
+LOGIN_STAFF = "staff_login"            # the email is a login with other roles than member
+LOGIN_OTHER_MEMBER = "other_member"    # the email is the login of another register entry
+LOGIN_UNVERIFIED = "unverified_login"  # a member login with no entry: nothing proves it is theirs
+
+
+def _is_returning_member(user: User, application: Application) -> bool:
+    """The login belongs to a former member (no longer active) with the applicant's tax
+    code: the same person joining again, whose login may follow them."""
+    former = db.session.get(Member, user.member_id) if user.member_id else None
+    return (former is not None and former.status != MemberStatus.ACTIVE
+            and former.tax_code == application.tax_code)
+
+
 def _login_for(application: Application, member: Member, actor) -> User | None:
     """The new member's login: created inactive with the password chosen when applying,
-    activated by the emailed link. An existing login with this email (e.g. a former
-    member, or a staff account) is linked instead; if it already belongs to another
-    active member the admission goes on without a login (the secretary links one)."""
+    activated by the emailed link.
+
+    Anyone may apply with any email, so an existing login with this email is linked
+    only when it is a returning member's (a former member with the same tax code).
+    Otherwise (a staff login, another member's login, a login nothing ties to this
+    person) the admission goes on without a login: it is audited and the board is told,
+    so the office links one by hand."""
     user = find_user_by_email(application.email)
     if user is None:
         user = create_user(application.email, None, [Role.MEMBER], full_name=application.full_name,
                            member=member, locale=application.locale, active=False, actor=actor)
         user.password_hash = application.password_hash
-    else:
-        other = db.session.get(Member, user.member_id) if user.member_id else None
-        if other is not None and other.id != member.id and other.status == MemberStatus.ACTIVE:
-            audit.record(actor, "application.login_not_linked", application,
-                         summary=f"{user.email} already belongs to member n. {other.number}")
-            return None
+    elif _is_returning_member(user, application):
+        before = db.session.get(Member, user.member_id)
         user.member_id = member.id
         user.set_roles(user.role_set | {Role.MEMBER})
+        audit.record(actor, "application.login_linked", application,
+                     summary=f"{user.email}: login of former member n. {before.number} linked")
+    else:
+        if user.role_set - {Role.MEMBER}:
+            reason = LOGIN_STAFF
+        elif user.member_id is not None:
+            reason = LOGIN_OTHER_MEMBER
+        else:
+            reason = LOGIN_UNVERIFIED
+        audit.record(actor, "application.login_not_linked", application,
+                     summary=f"{user.email}: existing login not linked ({reason})",
+                     changes={"reason": [None, reason], "user_id": [None, user.id]})
+        return None
     application.user_id = user.id
     return user
+
+
+def login_not_linked_message(application: Application) -> str | None:
+    """For the board, after an admission without a login: why, and what to do."""
+    if application.status != ApplicationStatus.ADMITTED or application.user_id is not None:
+        return None
+    reason = queries.login_not_linked_reason(application)
+    if reason == LOGIN_STAFF:
+        why = _("the email %(email)s belongs to a login of the cooperative's staff",
+                email=application.email)
+    elif reason == LOGIN_OTHER_MEMBER:
+        why = _("the email %(email)s belongs to the login of another member", email=application.email)
+    else:
+        why = _("the email %(email)s belongs to an existing login that nothing ties to this "
+                "applicant", email=application.email)
+    return _("No login was created for the new member: %(why)s. Check with the member and "
+             "link a login by hand from the users page.", why=why)
 
 
 def reject_applicant(application: Application, decided_on: date, reasons: str, actor) -> Application:
@@ -380,48 +463,71 @@ def reject_applicant(application: Application, decided_on: date, reasons: str, a
     return application
 
 
+def _activated_since(user: User, since: datetime) -> bool:
+    """Was this login activated (by a link) at or after `since`? The audit log is the
+    record: an admin who deactivates the account later does not erase it."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "user.activate", AuditEntry.object_type == User.__tablename__,
+        AuditEntry.object_id == str(user.id), AuditEntry.at >= since)) > 0
+
+
+def _ensure_activatable(user: User, since: datetime) -> None:
+    """An activation link only ever turns a new, never-activated login on: an active
+    account, or one that was activated and then deactivated by the office, is refused."""
+    if user.is_active:
+        raise Conflict("already_active", _("This account is already active: log in with your "
+                                           "email and password."))
+    if _activated_since(user, since):
+        raise Conflict("account_deactivated", _(
+            "This account was deactivated by the cooperative after its activation: an "
+            "activation link cannot enable it again. Contact the secretary."))
+
+
 def resend_activation(application: Application) -> None:
     """A new activation link to the application's email (the first one may expire)."""
     if application.status != ApplicationStatus.ADMITTED or application.user_id is None:
         raise Conflict("not_admitted", _("Only an admitted applicant's account can be activated."))
     user = db.session.get(User, application.user_id)
-    if user is None or user.is_active:
-        raise Conflict("already_active", _("This account is already active: log in."))
+    if user is None:
+        raise Conflict("not_admitted", _("Only an admitted applicant's account can be activated."))
+    _ensure_activatable(user, application.submitted_at)
     audit.record(None, "application.activation_resent", application)
     _email(application.email, application.locale, _l("Activate your account"),
            "applications/email/activation.txt", topic=f"application {application.id}",
            application=application, activation_url=public_url(
-               "applications.activate", token=access.activation_token(user.id, application.id)))
+               "applications.activate", token=access.activation_token(user, application.id)))
+
+
+def activation_user(token: str) -> User:
+    """The login an activation link may still activate, or the reason it may not:
+    404 invalid_token (forged, expired, or its password changed since: the link was
+    used with a new password), 409 already_active / account_deactivated (the link was
+    used, or the office deactivated the account after it was activated)."""
+    data = access.read_activation_token(token)
+    user = db.session.get(User, data["u"]) if data else None
+    if user is None or data.get("f") != user.session_fingerprint():
+        raise DomainError("invalid_token", _("This activation link is not valid, has expired or "
+                                             "was already used. Open your application's page "
+                                             "to get a new one."), status=404)
+    _ensure_activatable(user, data["issued_at"])
+    return user
 
 
 def activate_account(token: str, new_password: str | None = None) -> User:
-    """The emailed link: the login becomes active, with the password chosen when
+    """The emailed link, once: the login becomes active, with the password chosen when
     applying unless a new one is given."""
-    data = access.read_activation_token(token)
-    user = db.session.get(User, data["u"]) if data else None
-    if user is None:
-        raise DomainError("invalid_token", _("This activation link is not valid or has expired. "
-                                             "Open your application's page to get a new one."),
-                          status=404)
+    user = activation_user(token)
     if new_password:
         if len(new_password) < PASSWORD_MIN_LENGTH:
             raise DomainError("validation", _("The password must be at least %(n)d characters "
                                               "long.", n=PASSWORD_MIN_LENGTH), field="password")
         user.set_password(new_password)
-    if not user.is_active_account:
-        user.is_active_account = True
-        audit.record(user, "user.activate", user, summary=user.email)
+    user.is_active_account = True
+    audit.record(user, "user.activate", user, summary=user.email)
     return user
 
 
 # --- 4. appeals --------------------------------------------------------------------------
-
-def appeal_deadline_of(application: Application) -> date | None:
-    if application.notice_sent_on is None:
-        return None
-    return rules.appeal_deadline(application.notice_sent_on,
-                                 value_on("appeal_days", application.notice_sent_on))
-
 
 def lodge_appeal(application: Application, text: Any) -> AdmissionAppeal:
     """The refused applicant asks the assembly to decide (art. 2528 c.c.), within
@@ -430,11 +536,11 @@ def lodge_appeal(application: Application, text: Any) -> AdmissionAppeal:
     if application.status != ApplicationStatus.REJECTED or application.appeal is not None:
         application.mark_appealed()  # raises the 409 with the current status
     today = clock.today()
-    deadline = appeal_deadline_of(application)
-    if today > deadline:
+    if not queries.appeal_in_time(application, today):
+        deadline = queries.appeal_deadline_of(application)
         raise DomainError("appeal_deadline", _(
             "The appeal term ended on %(deadline)s (%(days)d days from the refusal notice of "
-            "%(notice)s).", deadline=deadline.isoformat(), notice=application.notice_sent_on.isoformat(),
+            "%(notice)s).", deadline=day(deadline), notice=day(application.notice_sent_on),
             days=(deadline - application.notice_sent_on).days), field="text")
     problems = Problems()
     body = clean_text(text, "text", problems, max_length=10_000)
@@ -483,7 +589,7 @@ def record_appeal_decision(appeal: AdmissionAppeal, data: dict, actor) -> Admiss
     _lock(appeal)
     if appeal.status != AppealStatus.PENDING:
         raise Conflict("already_decided", _("The assembly's decision on this appeal was already "
-                                            "recorded (%(status)s).", status=appeal.status.value))
+                                            "recorded (%(status)s).", status=status_label(appeal.status)))
     today = clock.today()
     problems = Problems()
     outcome = str(data.get("outcome") or "").strip()
@@ -517,12 +623,12 @@ def record_appeal_decision(appeal: AdmissionAppeal, data: dict, actor) -> Admiss
 def _ensure_member_can_leave(member: Member) -> None:
     if member.status != MemberStatus.ACTIVE:
         raise Conflict("not_active", _("Member n. %(n)d is not active (%(status)s).",
-                                       n=member.number, status=member.status.value))
+                                       n=member.number, status=status_label(member.status)))
     scheduled = db.session.scalar(sa.select(MemberExit).where(MemberExit.member_id == member.id))
     if scheduled is not None:
         raise Conflict("already_exited", _(
             "Member n. %(n)d already has an exit recorded (%(kind)s, effective %(date)s).",
-            n=member.number, kind=scheduled.kind.value, date=scheduled.effective_on.isoformat()))
+            n=member.number, kind=exit_kind_label(scheduled.kind), date=day(scheduled.effective_on)))
 
 
 def request_withdrawal(member: Member, data: dict, actor) -> WithdrawalRequest:
@@ -534,15 +640,15 @@ def request_withdrawal(member: Member, data: dict, actor) -> WithdrawalRequest:
         WithdrawalRequest.member_id == member.id, WithdrawalRequest.status == WithdrawalStatus.PENDING))
     if pending is not None:
         raise Conflict("already_requested", _("A withdrawal request of %(date)s is already waiting "
-                                              "for the board.", date=pending.isoformat()))
+                                              "for the board.", date=day(pending)))
     today = clock.today()
     problems = Problems()
     requested_on = parse_date(data.get("requested_on"), "requested_on", problems, required=False) or today
     if requested_on > today:
-        problems.add("requested_on", _("The date %(date)s is in the future.", date=requested_on.isoformat()))
+        problems.add("requested_on", _("The date %(date)s is in the future.", date=day(requested_on)))
     elif requested_on < member.admitted_on:
         problems.add("requested_on", _("The date %(date)s is before the admission (%(admitted)s).",
-                                       date=requested_on.isoformat(), admitted=member.admitted_on.isoformat()))
+                                       date=day(requested_on), admitted=day(member.admitted_on)))
     reason = clean_text(data.get("reason"), "reason", problems)
     problems.raise_if_any()
     request = WithdrawalRequest(
@@ -625,7 +731,7 @@ def record_exit(member: Member, data: dict, actor) -> MemberExit:
         requested_on = parse_date(data.get("requested_on"), "requested_on", problems, required=False)
         if decided_on and requested_on and requested_on > decided_on:
             problems.add("requested_on", _("The request cannot be after the decision (%(date)s).",
-                                           date=decided_on.isoformat()))
+                                           date=day(decided_on)))
         problems.raise_if_any(priority=("validation", "decision_date"))
         request = db.session.scalar(sa.select(WithdrawalRequest).where(
             WithdrawalRequest.member_id == member.id, WithdrawalRequest.status == WithdrawalStatus.PENDING))
@@ -639,15 +745,8 @@ def record_exit(member: Member, data: dict, actor) -> MemberExit:
     _lock(member)
     _ensure_member_can_leave(member)
     today = clock.today()
-    exit_on = parse_date(data.get("date"), "date", problems)
-    if exit_on is not None:
-        if exit_on > today:
-            problems.add("date", _("The date %(date)s is in the future.", date=exit_on.isoformat()),
-                         "decision_date")
-        elif exit_on < member.admitted_on:
-            problems.add("date", _("The date %(date)s is before the admission (%(admitted)s).",
-                                   date=exit_on.isoformat(), admitted=member.admitted_on.isoformat()),
-                         "decision_date")
+    exit_on = _decision_date(data.get("date"), member.admitted_on, today, problems, field="date",
+                             what=_("the admission"))
     reasons = clean_text(data.get("reasons"), "reasons", problems)
     notice_on = challenged_on = None
     if kind == ExitKind.EXCLUSION:
@@ -669,16 +768,16 @@ def record_exit(member: Member, data: dict, actor) -> MemberExit:
 def _check_notice_and_challenge(decided_on, notice_on, challenged_on, today, problems) -> None:
     if notice_on is not None and decided_on is not None and notice_on < decided_on:
         problems.add("notice_on", _("The notice cannot be before the decision (%(date)s).",
-                                    date=decided_on.isoformat()))
+                                    date=day(decided_on)))
     if notice_on is not None and notice_on > today:
-        problems.add("notice_on", _("The date %(date)s is in the future.", date=notice_on.isoformat()))
+        problems.add("notice_on", _("The date %(date)s is in the future.", date=day(notice_on)))
     if challenged_on is not None:
         if challenged_on > today:
             problems.add("challenged_on", _("The date %(date)s is in the future.",
-                                            date=challenged_on.isoformat()))
+                                            date=day(challenged_on)))
         elif notice_on is not None and challenged_on < notice_on:
             problems.add("challenged_on", _("The challenge cannot be before the notice (%(date)s).",
-                                            date=notice_on.isoformat()))
+                                            date=day(notice_on)))
 
 
 def _exit_reason_text(kind: ExitKind, reasons: str | None) -> str:
@@ -692,6 +791,8 @@ def _create_exit(member: Member, kind: ExitKind, *, decided_on: date, effective_
                  challenged_on: date | None = None,
                  withdrawal_request: WithdrawalRequest | None = None) -> MemberExit:
     today = clock.today()
+    if kind != ExitKind.WITHDRAWAL:
+        _close_superseded_withdrawal(member, kind, decided_on, actor)
     exit_ = MemberExit(member=member, kind=kind, decided_on=decided_on, effective_on=effective_on,
                        reasons=reasons, notice_on=notice_on, challenged_on=challenged_on,
                        withdrawal_request=withdrawal_request, loans_to_close=True,
@@ -719,6 +820,30 @@ def _create_exit(member: Member, kind: ExitKind, *, decided_on: date, effective_
                topic=f"member {member.number}", member=member, exit=exit_,
                challenge_days=60)  # art. 2533 c.c.: fixed by law
     return exit_
+
+
+def _close_superseded_withdrawal(member: Member, kind: ExitKind, exit_on: date, actor) -> None:
+    """An exclusion, death or lapse ends the membership before the board decided the
+    member's withdrawal request: the request is closed (refused, with the reason
+    saying it was superseded, so it leaves the board's queue) without an email; the
+    exit's own email, if any, is what the member receives."""
+    request = db.session.scalar(sa.select(WithdrawalRequest).where(
+        WithdrawalRequest.member_id == member.id, WithdrawalRequest.status == WithdrawalStatus.PENDING)
+        .with_for_update())
+    if request is None:
+        return
+    today = clock.today()
+    request.status = WithdrawalStatus.REFUSED
+    request.decided_on = max(today, request.requested_on)
+    request.decided_by_id = getattr(actor, "id", None)
+    request.decision_reasons = _(
+        "No decision needed: superseded by the exit recorded with date %(date)s (%(kind)s).",
+        kind=exit_kind_label(kind), date=day(exit_on))
+    db.session.flush()
+    audit.record(actor, "withdrawal.superseded", request,
+                 summary=f"n. {member.number} {member.full_name}: pending request closed by the "
+                         f"{kind.value} of {exit_on.isoformat()}",
+                 changes={"status": [WithdrawalStatus.PENDING, request.status]})
 
 
 def _apply_exit(exit_: MemberExit, today: date, actor) -> None:
@@ -802,13 +927,13 @@ def record_accounts_approval(data: dict, actor) -> AccountsApproval:
             problems.add("approved_on", _("The accounts of %(year)d are approved after the year "
                                           "ends.", year=year))
     if approved_on is not None and approved_on > today:
-        problems.add("approved_on", _("The date %(date)s is in the future.", date=approved_on.isoformat()))
+        problems.add("approved_on", _("The date %(date)s is in the future.", date=day(approved_on)))
     problems.raise_if_any()
     existing = db.session.scalar(sa.select(AccountsApproval).where(AccountsApproval.financial_year == year))
     if existing is not None:
         raise Conflict("already_recorded", _("The approval of the %(year)d accounts was already "
                                              "recorded (%(date)s).", year=year,
-                                             date=existing.approved_on.isoformat()))
+                                             date=day(existing.approved_on)))
     approval = AccountsApproval(financial_year=year, approved_on=approved_on, recorded_at=clock.now(),
                                 recorded_by_id=getattr(actor, "id", None))
     db.session.add(approval)
@@ -840,7 +965,7 @@ def record_share_payment(member: Member, data: dict, actor) -> SharePayment:
     _lock(member)
     if member.status != MemberStatus.ACTIVE:
         raise Conflict("not_active", _("Member n. %(n)d is not active (%(status)s).",
-                                       n=member.number, status=member.status.value))
+                                       n=member.number, status=status_label(member.status)))
     today = clock.today()
     problems = Problems()
     amount = None
@@ -858,10 +983,10 @@ def record_share_payment(member: Member, data: dict, actor) -> SharePayment:
     paid_on = parse_date(data.get("paid_on"), "paid_on", problems)
     if paid_on is not None:
         if paid_on > today:
-            problems.add("paid_on", _("The date %(date)s is in the future.", date=paid_on.isoformat()))
+            problems.add("paid_on", _("The date %(date)s is in the future.", date=day(paid_on)))
         elif paid_on < member.admitted_on:
             problems.add("paid_on", _("The date %(date)s is before the admission (%(admitted)s).",
-                                      date=paid_on.isoformat(), admitted=member.admitted_on.isoformat()))
+                                      date=day(paid_on), admitted=day(member.admitted_on)))
     note = clean_text(data.get("note"), "note", problems, max_length=500)
     if amount is not None:
         subscribed = subscribed_amount(member)

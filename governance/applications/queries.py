@@ -57,10 +57,11 @@ class QueueRow:
     item: object
     due_on: date
     days_left: int
+    overdue: bool
 
-    @property
-    def overdue(self) -> bool:
-        return self.days_left < 0
+    @classmethod
+    def of(cls, item, due_on: date, today: date) -> "QueueRow":
+        return cls(item, due_on, rules.days_left(due_on, today), rules.is_overdue(due_on, today))
 
 
 def application_queue(today: date) -> list[QueueRow]:
@@ -70,7 +71,7 @@ def application_queue(today: date) -> list[QueueRow]:
         sa.select(Application).where(Application.status.in_(DECIDABLE_STATUSES))
         .options(selectinload(Application.appeal))
         .order_by(Application.decision_due_on, Application.id))
-    return [QueueRow(a, a.decision_due_on, rules.days_left(a.decision_due_on, today)) for a in rows]
+    return [QueueRow.of(a, a.decision_due_on, today) for a in rows]
 
 
 def applications_query(status: ApplicationStatus | None = None) -> sa.Select:
@@ -86,7 +87,7 @@ def withdrawal_queue(today: date) -> list[QueueRow]:
         sa.select(WithdrawalRequest).where(WithdrawalRequest.status == WithdrawalStatus.PENDING)
         .options(selectinload(WithdrawalRequest.member))
         .order_by(WithdrawalRequest.decision_due_on, WithdrawalRequest.id))
-    return [QueueRow(r, r.decision_due_on, rules.days_left(r.decision_due_on, today)) for r in rows]
+    return [QueueRow.of(r, r.decision_due_on, today) for r in rows]
 
 
 def withdrawal_requests_query(status: WithdrawalStatus | None = None) -> sa.Select:
@@ -115,6 +116,44 @@ def appeals_query(status: AppealStatus | None = None) -> sa.Select:
 def pending_appeals() -> list[AdmissionAppeal]:
     """The board's list of appeals waiting for an assembly."""
     return list(db.session.scalars(appeals_query(AppealStatus.PENDING)))
+
+
+# --- appeals: the one place the appeal term is computed (art. 2528 c.c.) -----------------
+
+def appeal_deadline_of(application: Application) -> date | None:
+    """Last day to appeal: appeal_days (in force on the notice day) after the refusal
+    notice; None if no refusal was notified."""
+    if application.notice_sent_on is None:
+        return None
+    return rules.appeal_deadline(application.notice_sent_on,
+                                 value_on("appeal_days", application.notice_sent_on))
+
+
+def appeal_in_time(application: Application, on: date) -> bool:
+    """Is `on` inside the appeal term of this application's refusal notice?"""
+    if application.notice_sent_on is None:
+        return False
+    return rules.appeal_in_time(application.notice_sent_on,
+                                value_on("appeal_days", application.notice_sent_on), on)
+
+
+def can_appeal(application: Application, today: date) -> bool:
+    """May the applicant appeal today: refused, not appealed yet, and in time.
+    (operations.lodge_appeal enforces the same, with the messages.)"""
+    return (application.status == ApplicationStatus.REJECTED and application.appeal is None
+            and appeal_in_time(application, today))
+
+
+def login_not_linked_reason(application: Application) -> str | None:
+    """Why the admission went on without a login (operations._login_for), from the
+    audit log: a reason code, or None."""
+    changes = db.session.scalar(
+        sa.select(AuditEntry.changes).where(AuditEntry.object_type == Application.__tablename__,
+                                            AuditEntry.object_id == str(application.id),
+                                            AuditEntry.action == "application.login_not_linked")
+        .order_by(AuditEntry.id.desc()).limit(1))
+    reason = (changes or {}).get("reason")
+    return reason[1] if isinstance(reason, list) and len(reason) == 2 else None
 
 
 def member_exit(member: Member) -> MemberExit | None:

@@ -139,6 +139,10 @@ class DecisionSchema(Input):
 class DecisionResultSchema(ma.Schema):
     status = ma.fields.String()
     member_number = ma.fields.Integer(allow_none=True)
+    # Admissions only: false when the email is an existing login that may not be linked
+    # (the office links one by hand); login_reason says why.
+    login_created = ma.fields.Boolean()
+    login_reason = ma.fields.String(allow_none=True)
 
 
 class AppealCreateSchema(Input):

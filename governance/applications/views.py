@@ -18,6 +18,7 @@ from ..core.permissions import (PUBLIC, REGISTER_READERS, NotAllowed, Role, perm
 from ..extensions import db
 from ..statute.queries import value_on
 from . import access, letters, operations, queries, rules
+from .labels import day
 from .forms import (AccountsApprovalForm, ActivationForm, AppealDecisionForm, AppealForm,
                     ApplicantLoginForm, ApplicationForm, ChallengeForm, DecisionForm, ExitForm,
                     SharePaymentForm, WithdrawalDecisionForm, WithdrawalRequestForm, apply_errors)
@@ -118,15 +119,13 @@ def _render_status(application, *, appeal_form=None, login_form=None, status=200
         return render_template("applications/status_login.html",
                                form=login_form or ApplicantLoginForm()), status
     today = clock.today()
-    deadline = operations.appeal_deadline_of(application)
     user = db.session.get(User, application.user_id) if application.user_id else None
     share_value = value_on("share_value", application.submitted_on)
     return render_template(
         "applications/status.html", application=application, today=today,
         days_left=rules.days_left(application.decision_due_on, today),
-        appeal_deadline=deadline,
-        can_appeal=(application.status == ApplicationStatus.REJECTED and deadline is not None
-                    and today <= deadline),
+        appeal_deadline=queries.appeal_deadline_of(application),
+        can_appeal=queries.can_appeal(application, today),
         appeal_form=appeal_form or AppealForm(), account=user,
         amount_due=rules.amount_due(application.shares, share_value),
         is_session_applicant=access.SESSION_KEY in session), status
@@ -145,10 +144,11 @@ def status_login():
     form = ApplicantLoginForm()
     if form.validate_on_submit():
         try:
-            application = operations.authenticate_applicant(form.email.data, form.password.data)
+            application = operations.authenticate_applicant(form.email.data, form.password.data,
+                                                            request.remote_addr)
         except DomainError as error:
             form.password.errors = list(form.password.errors) + [error.message]
-            return _render_status(None, login_form=form, status=422)
+            return _render_status(None, login_form=form, status=429 if error.status == 429 else 422)
         access.remember_applicant(application)
         return redirect(url_for("applications.status"))
     return _render_status(None, login_form=form, status=422)
@@ -204,11 +204,13 @@ def resend_activation():
 @bp.route("/activate/<token>", methods=["GET", "POST"])
 @permission(PUBLIC)
 def activate(token: str):
-    """The link of the welcome email: activate the new member's account."""
-    data = access.read_activation_token(token)
-    user = db.session.get(User, data["u"]) if data else None
-    if user is None:
-        return render_template("applications/activate_invalid.html"), 404
+    """The link of the welcome email: activate the new member's account, once."""
+    try:
+        user = operations.activation_user(token)
+    except DomainError as error:
+        # 404: forged, expired or used with a new password; 409: already active, or
+        # deactivated by the office after its activation.
+        return render_template("applications/activate_invalid.html", error=error), error.status
     form = ActivationForm()
     if form.validate_on_submit():
         try:
@@ -242,7 +244,7 @@ def _render_detail(application, form=None, status=200):
         days_left=rules.days_left(application.decision_due_on, today),
         share_value=value_on("share_value", application.submitted_on),
         amount_due=rules.amount_due(application.shares, value_on("share_value", application.submitted_on)),
-        appeal_deadline=operations.appeal_deadline_of(application),
+        appeal_deadline=queries.appeal_deadline_of(application),
         events=queries.application_events(application),
         can_decide=user_has_role(current_user, Role.BOARD) and application.is_decidable), status
 
@@ -271,6 +273,9 @@ def decide(application_id: int):
     if application.status == ApplicationStatus.ADMITTED:
         flash(_("%(name)s admitted with register number %(number)d.", name=application.full_name,
                 number=application.member.number), "success")
+        login_problem = operations.login_not_linked_message(application)
+        if login_problem:
+            flash(login_problem, "warning")
     else:
         flash(_("Application refused; the reasons were sent to %(email)s.", email=application.email),
               "success")
@@ -509,7 +514,7 @@ def accounts():
             status = error.status
         else:
             flash(_("Accounts of %(year)d approved on %(date)s recorded.", year=approval.financial_year,
-                    date=approval.approved_on.isoformat()), "success")
+                    date=day(approval.approved_on)), "success")
             return redirect(url_for("applications.accounts"))
     return render_template("applications/accounts.html", form=form,
                            approvals=queries.accounts_approvals()), status

@@ -41,7 +41,7 @@ def test_appeal_on_day_61_is_refused_and_nothing_is_stored(refused):
     with pytest.raises(DomainError) as info:
         operations.lodge_appeal(refused, "Troppo tardi?")
     assert info.value.code == "appeal_deadline" and info.value.status == 422
-    assert "2027-01-25" in info.value.message
+    assert "25/01/2027" in info.value.message and "2027-01-25" not in info.value.message
     assert refused.status == ApplicationStatus.REJECTED and appeals() == 0
 
 
@@ -191,3 +191,19 @@ def test_api_appeal_by_the_applicant_within_the_term(client, today, board, beare
     assert decided.status_code == 200 and decided.json["status"] == "upheld"
     read = client.get(f"/api/v1/applications/{created['id']}", headers=applicant).json
     assert read["status"] == "appeal_upheld" and read["appeal"]["status"] == "upheld"
+
+
+@pytest.mark.parametrize("days_after_notice, in_time", [(0, True), (60, True), (61, False)])
+def test_the_page_and_the_operation_share_one_appeal_term(refused, days_after_notice, in_time):
+    """The status page offers the appeal exactly when lodge_appeal accepts it: both ask
+    queries.can_appeal / rules.appeal_in_time (art. 2528 c.c.)."""
+    clock.advance(days=days_after_notice)
+    assert queries.can_appeal(refused, clock.today()) is in_time
+    assert queries.appeal_deadline_of(refused) == date(2027, 1, 25)
+    if in_time:
+        operations.lodge_appeal(refused, "Chiedo all'assemblea di decidere.")
+        assert not queries.can_appeal(refused, clock.today())   # once
+    else:
+        with pytest.raises(DomainError) as info:
+            operations.lodge_appeal(refused, "Chiedo all'assemblea di decidere.")
+        assert info.value.code == "appeal_deadline"

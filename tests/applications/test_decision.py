@@ -13,7 +13,7 @@ from governance.core.errors import DomainError
 from governance.core.outbox import OutboxMessage
 from governance.core.permissions import Role
 from governance.extensions import db
-from governance.members.models import Category, Member, MemberHistory
+from governance.members.models import Category, Member, MemberHistory, MemberStatus
 
 from . import factories
 
@@ -66,16 +66,70 @@ def test_admission_sends_the_welcome_letter_and_activation_link(today, apply, bo
     assert str(application.member.number) in message.body
     link = next(line for line in message.body.splitlines() if "/activate/" in line)
     token = link.rsplit("/activate/", 1)[1].strip()
-    assert access.read_activation_token(token) == {"u": application.user_id, "a": application.id}
+    data = access.read_activation_token(token)
+    user = db.session.get(User, application.user_id)
+    assert (data["u"], data["a"], data["f"]) == (user.id, application.id, user.session_fingerprint())
+    assert data["issued_at"] == clock.now()  # signed on the platform's clock
 
 
-def test_an_existing_login_with_the_same_email_is_linked(today, apply, board_user, user_factory):
+def test_a_staff_login_with_the_same_email_is_never_linked(today, apply, board_user, user_factory):
+    """Anyone may apply with the secretary's email: admitting them must not make the
+    secretary's login a member's (nor give the new member the secretary's login)."""
     staff = user_factory(email="staff@example.org", roles=["secretary"])
     application = apply(email="staff@example.org")
     factories.admit(application, board_user)
-    assert staff.member_id == application.member_id
-    assert staff.role_set == {Role.SECRETARY, Role.MEMBER}
-    assert application.user_id == staff.id
+    assert application.status == ApplicationStatus.ADMITTED and application.member_id
+    assert staff.member_id is None and staff.role_set == {Role.SECRETARY}
+    assert application.user_id is None
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "application.login_not_linked"))
+    assert entry.object_id == str(application.id) and entry.changes["reason"] == [None, "staff_login"]
+    message = operations.login_not_linked_message(application)
+    assert "staff@example.org" in message and "by hand" in message
+
+
+def test_another_members_login_is_never_linked(today, apply, board_user, user_factory, member_factory):
+    other = member_factory()
+    login = user_factory(email="taken@example.org", roles=["member"], member=other)
+    application = apply(email="taken@example.org")
+    factories.admit(application, board_user)
+    assert login.member_id == other.id and application.user_id is None
+    assert "another member" in operations.login_not_linked_message(application)
+
+
+def test_a_former_member_with_another_tax_code_is_not_linked(today, apply, board_user, user_factory,
+                                                             member_factory):
+    former = member_factory(status=MemberStatus.WITHDRAWN)
+    login = user_factory(email="former@example.org", roles=["member"], member=former)
+    application = apply(email="former@example.org")   # a different person (tax code)
+    factories.admit(application, board_user)
+    assert login.member_id == former.id and application.user_id is None
+
+
+def test_a_returning_member_gets_their_login_back(today, apply, board_user, user_factory, member_factory):
+    data = factories.application_data(email="back@example.org")
+    former = member_factory(status=MemberStatus.WITHDRAWN, tax_code=data["tax_code"])
+    login = user_factory(email="back@example.org", roles=["member"], member=former)
+    application = apply(**data)
+    factories.admit(application, board_user)
+    assert application.user_id == login.id and login.member_id == application.member_id
+    assert login.role_set == {Role.MEMBER}
+
+
+def test_the_board_is_told_when_no_login_was_created(client, login, today, apply, board, bearer,
+                                                     user_factory, _db):
+    user_factory(email="segreteria@example.org", roles=["secretary"])
+    by_api, by_form = apply(email="segreteria@example.org"), apply(email="segreteria@example.org")
+    headers = bearer(board)
+    _db.commit()
+    answer = client.post(f"/api/v1/applications/{by_api.id}/decision", headers=headers,
+                         json={"outcome": "admitted", "decided_on": "2026-11-26"})
+    assert answer.status_code == 200
+    assert answer.json["login_created"] is False and "by hand" in answer.json["login_reason"]
+    login(board)
+    page = client.post(f"/board/applications/{by_form.id}/decision",
+                       data={"outcome": "admitted", "decided_on": "2026-11-26"}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "No login was created" in html and "segreteria@example.org" in html
 
 
 # --- the volunteer cap (L. 381/1991 art. 2) -------------------------------------------------------
@@ -169,7 +223,8 @@ def test_api_decision_twice_is_409_and_changes_nothing(client, today, apply, boa
     url = f"/api/v1/applications/{application.id}/decision"
     first = client.post(url, headers=headers, json={"outcome": "admitted", "decided_on": "2026-11-26"})
     assert first.status_code == 200
-    assert first.json == {"status": "admitted", "member_number": application.member.number}
+    assert first.json == {"status": "admitted", "member_number": application.member.number,
+                          "login_created": True, "login_reason": None}
     again = client.post(url, headers=headers, json={"outcome": "rejected", "decided_on": "2026-11-26",
                                                     "reasons": "ripensamento"})
     assert again.status_code == 409 and again.json["code"] == "already_decided"

@@ -298,3 +298,97 @@ def test_the_daily_command_applies_the_exits_due(app, today, member_factory, boa
     assert "1 exit(s) applied" in runner.invoke(args=["lifecycle", "apply-exits"]).output
     db.session.expire_all()
     assert member.status == MemberStatus.WITHDRAWN
+
+
+# --- another exit while a withdrawal request waits (review finding) -------------------------------
+
+@pytest.mark.parametrize("kind, extra", [("exclusion", {"reasons": "Morosità"}), ("death", {}), ("lapse", {})])
+def test_an_exit_closes_the_pending_withdrawal_request_without_email(today, member_factory, board_user,
+                                                                     kind, extra):
+    member = member_factory(email="in-uscita@example.org")
+    request = operations.request_withdrawal(member, {"reason": "Trasloco"}, None)
+    emails_before = count(OutboxMessage)
+    exit_(member, board_user, kind=kind, date="2026-11-20", **extra)
+    assert request.status == WithdrawalStatus.REFUSED and request.decided_on == today
+    assert "superseded" in request.decision_reasons and "20/11/2026" in request.decision_reasons
+    assert queries.pending_withdrawal(member) is None
+    assert queries.withdrawal_queue(today) == []
+    subjects = db.session.scalars(sa.select(OutboxMessage.subject).where(
+        OutboxMessage.id > 0).order_by(OutboxMessage.id)).all()[emails_before:]
+    assert not any("withdrawal" in s.lower() for s in subjects)   # only the exit's own email, if any
+    assert db.session.scalar(sa.select(AuditEntry.action).where(
+        AuditEntry.action == "withdrawal.superseded", AuditEntry.object_id == str(request.id)))
+    with pytest.raises(DomainError) as info:   # the old request cannot be decided any more
+        accept(request, board_user)
+    assert info.value.status == 409 and "(status: Refused)" in info.value.message
+
+
+def test_the_exit_dates_use_the_decision_date_rule(today, member_factory, board_user):
+    member = member_factory(admitted_on=date(2020, 1, 15))
+    with pytest.raises(DomainError) as info:
+        exit_(member, board_user, kind="death", date="2019-01-01")
+    assert info.value.errors["date"] == ["The date 01/01/2019 is before the admission (15/01/2020)."]
+    with pytest.raises(DomainError) as info:
+        exit_(member, board_user, kind="death", date="2026-11-27")
+    assert "27/11/2026" in info.value.errors["date"][0] and "future" in info.value.errors["date"][0]
+
+
+def test_messages_name_statuses_and_kinds_in_words(today, member_factory, board_user):
+    member = member_factory()
+    exit_(member, board_user, kind="exclusion", date="2026-11-20", reasons="Morosità")
+    with pytest.raises(DomainError) as info:
+        operations.request_withdrawal(member, {}, None)
+    assert info.value.message == f"Member n. {member.number} is not active (Excluded)."
+    other = member_factory()
+    exit_(other, board_user, kind="withdrawal", date="2026-11-20", requested_on="2026-11-20")
+    with pytest.raises(DomainError) as info:
+        exit_(other, board_user, kind="death", date="2026-11-20")
+    assert "(Withdrawal, effective 31/12/2027)" in info.value.message
+
+
+def test_messages_are_italian_for_italian_users(app, today, member_factory, board_user):
+    from flask_babel import force_locale
+    member = member_factory()
+    exit_(member, board_user, kind="exclusion", date="2026-11-20", reasons="Morosità")
+    with force_locale("it"), pytest.raises(DomainError) as info:
+        operations.request_withdrawal(member, {}, None)
+    assert info.value.message == f"Il socio n. {member.number} non è attivo (Escluso)."
+
+
+# --- a member cannot probe which register numbers exist (review finding) ----------------------------
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/api/v1/members/{n}/shares"),
+    ("get", "/api/v1/members/{n}/exit"),
+    ("post", "/api/v1/members/{n}/withdrawal-requests"),
+])
+def test_a_member_gets_403_for_any_number_not_their_own(client, today, member_user, bearer, member_factory,
+                                                        _db, method, path):
+    other = member_factory()
+    headers = bearer(member_user)
+    _db.commit()
+    existing = getattr(client, method)(path.format(n=other.number), headers=headers, json={})
+    missing = getattr(client, method)(path.format(n=999_999), headers=headers, json={})
+    assert existing.status_code == missing.status_code == 403
+    assert missing.json["code"] == existing.json["code"]
+
+
+def test_register_readers_still_get_404_for_a_missing_number(client, today, secretary_user, bearer, _db):
+    headers = bearer(secretary_user)
+    _db.commit()
+    assert client.get("/api/v1/members/999999/shares", headers=headers).status_code == 404
+    assert client.get("/api/v1/members/999999/exit", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/members/{n}/lifecycle"), ("post", "/members/{n}/exit"),
+    ("post", "/members/{n}/share-payments"), ("get", "/members/lifecycle?number={n}"),
+])
+def test_html_member_pages_refuse_a_member_alike(client, login, today, member_user, member_factory, _db,
+                                                 method, path):
+    other = member_factory()
+    _db.commit()
+    login(member_user)
+    existing = getattr(client, method)(path.format(n=other.number))
+    missing = getattr(client, method)(path.format(n=999_999))
+    assert existing.status_code == missing.status_code == 403

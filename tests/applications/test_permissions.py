@@ -19,7 +19,7 @@ MATRIX = {
     "/board/withdrawals": (LOGIN, NO, NO, OK, NO, NO),
     "/board/withdrawals/{withdrawal}": (LOGIN, NO, NO, OK, NO, NO),
     "/board/accounts-approvals": (LOGIN, NO, NO, OK, NO, NO),
-    "/members/{number}/lifecycle": (LOGIN, NO, OK, OK, OK, OK),
+    "/members/{number}/lifecycle": (LOGIN, NO, OK, OK, OK, NO),   # REGISTER_READERS (API.md)
     "/reports/membership": (LOGIN, NO, OK, OK, OK, NO),
     "/reports/membership.csv": (LOGIN, NO, OK, OK, OK, NO),
     "/me/withdrawal": (LOGIN, OK, NO, NO, NO, NO),
@@ -53,3 +53,31 @@ def test_every_lifecycle_view_declares_its_permission(app):
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith(("applications.", "applications_api.")):
             assert getattr(view, "permission", None), endpoint
+
+
+# --- the JSON API follows API.md: applications are the board's (and the applicant's own) ---------
+
+API_ROLES = ("member", "secretary", "board", "auditor", "admin")
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("/api/v1/applications?status=submitted", {"board"}),
+    ("/api/v1/applications/{application}", {"board"}),
+])
+def test_api_applications_are_for_the_board(client, bearer, objects, path, allowed):
+    ids, users = objects
+    headers = {role: bearer(users[role]) for role in API_ROLES}
+    for role in API_ROLES:
+        expected = 200 if role in allowed else 403
+        assert client.get(path.format(**ids), headers=headers[role]).status_code == expected, role
+
+
+def test_api_the_applicant_reads_their_own_application(client, today, objects):
+    from governance.applications import access
+    from governance.applications.queries import get_application
+    ids, _users = objects
+    token = access.applicant_token(get_application(ids["application"]))
+    own = client.get(f"/api/v1/applications/{ids['application']}", headers={"Authorization": f"Bearer {token}"})
+    assert own.status_code == 200 and own.json["id"] == ids["application"]
+    listing = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {token}"})
+    assert listing.status_code == 401
