@@ -31,6 +31,7 @@ from ..core.permissions import Role
 from ..core.request_cycle import keep_changes_despite_error
 from ..extensions import db
 from ..members import operations as register
+from ..members import queries as register_queries
 from ..members.models import Member, MemberStatus
 from ..statute.queries import value_on
 from . import access, letters, queries, rules
@@ -956,7 +957,7 @@ def record_accounts_approval(data: dict, actor) -> AccountsApproval:
 
 def subscribed_amount(member: Member) -> Decimal:
     """Shares subscribed x the nominal value in force when the member was admitted."""
-    return rules.amount_due(member.shares_subscribed, value_on("share_value", member.admitted_on))
+    return register_queries.amount_due(member)
 
 
 def record_share_payment(member: Member, data: dict, actor) -> SharePayment:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..core.money import to_cents
-from ..members.rules import withdrawal_effective_on  # noqa: F401 - art. 2532 c.c., re-exported
+# Rules of the register used by the lifecycle too (re-exported): art. 2525 and art. 2532 c.c.
+from ..members.rules import amount_due, withdrawal_effective_on  # noqa: F401
 
 
 def term_end(start: date, days: int) -> date:
@@ -69,11 +69,6 @@ def financial_year_of(day: date) -> int:
     """The financial year a day belongs to (the cooperative's year is the calendar year,
     as withdrawal_effective_on assumes)."""
     return day.year
-
-
-def amount_due(shares: int, share_value: Decimal) -> Decimal:
-    """What the shares subscribed cost: shares x nominal value (art. 2525 c.c.)."""
-    return to_cents(Decimal(shares) * Decimal(share_value))
 
 
 PAID, PARTLY_PAID, UNPAID = "paid", "partly_paid", "unpaid"

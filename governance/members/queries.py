@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -156,7 +157,7 @@ def export_rows(register_filter: RegisterFilter | None = None, *, batch: int = 2
     yield from result
 
 
-def amount_due(member: Member):
-    """Shares subscribed x the nominal value in force at admission (art. 2525 c.c.)."""
-    from ..statute.queries import history_of_values, value_on
-    return member.shares_subscribed * value_on("share_value", member.admitted_on)
+def amount_due(member: Member) -> Decimal:
+    """The member's shares at the nominal value in force at admission (art. 2525 c.c.):
+    the one definition of what a member has subscribed."""
+    return rules.amount_due(member.shares_subscribed, value_on("share_value", member.admitted_on))

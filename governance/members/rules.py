@@ -4,7 +4,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -36,6 +36,11 @@ def first_voting_day(admitted_on: date, seniority: list[tuple[date | None, int]]
 
 def may_vote_on(admitted_on: date, seniority_days: int, on: date) -> bool:
     return on >= voting_right_from(admitted_on, seniority_days)
+
+
+def amount_due(shares: int, share_value: Decimal) -> Decimal:
+    """What the shares subscribed cost: shares x nominal value (art. 2525 c.c.)."""
+    return (Decimal(shares) * Decimal(share_value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def normalise_tax_code(value: str) -> str:

@@ -250,3 +250,9 @@ def test_pdf_text_keeps_italian_accents_and_transliterates_other_letters():
     assert latin1("Ștefan Țurcanu, Łukasz Wójcik") == "Stefan Turcanu, Lukasz Wójcik"
     assert latin1("€ 25,00") == "EUR 25,00"
     assert latin1("王") == "?"
+
+
+@pytest.mark.parametrize("shares, value, due", [(1, "25.00", "25.00"), (4, "25.00", "100.00"),
+                                                (3, "33.33", "99.99"), (4000, "25.00", "100000.00")])
+def test_amount_due_for_the_shares(shares, value, due):
+    assert rules.amount_due(shares, Decimal(value)) == Decimal(due)
