@@ -34,8 +34,8 @@ API_BLUEPRINTS = [
 ]
 # Later domains (applications, assemblies, votes, loans) add their modules here.
 OPTIONAL_BLUEPRINTS = [
-    ("governance.applications.views", "bp"),
-    ("governance.applications.api", "blp"),
+    ("governance.lifecycle.views", "bp"),
+    ("governance.lifecycle.api", "blp"),
 ]
 
 

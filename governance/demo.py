@@ -4,7 +4,7 @@ A believable register for Arti & Mestieri Sociali, a type-A social cooperative o
 south-east Milan area founded in 1994: about sixty members in every category, written
 through the real register operations (validation, register numbers, history, audit),
 plus one login per role. Exits go through the membership lifecycle's record_exit
-(governance.applications) when that domain is installed, so they have their exit
+(governance.lifecycle) when that domain is installed, so they have their exit
 records too. Everything is deterministic for a given day: the random
 generator is seeded with 1994 and every date is relative to `clock.today()`.
 
@@ -419,12 +419,12 @@ def _paid_amount(rng: random.Random, shares: int, share_value: Decimal, admitted
 
 
 def _lifecycle_operations():
-    """The membership-lifecycle use cases (governance.applications), if that domain is
+    """The membership-lifecycle use cases (governance.lifecycle), if that domain is
     installed: exits then go through its record_exit, with their exit records."""
     try:
-        from .applications import operations
+        from .lifecycle import operations
     except ModuleNotFoundError as exc:
-        if exc.name and "governance.applications.operations".startswith(exc.name):
+        if exc.name and "governance.lifecycle.operations".startswith(exc.name):
             return None
         raise
     return operations

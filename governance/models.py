@@ -6,7 +6,7 @@ from .members.models import Member, MemberHistory, RegisterCounter  # noqa: F401
 from .statute.models import StatuteValue  # noqa: F401
 
 try:  # later domains
-    from .applications import models as _applications  # noqa: F401
+    from .lifecycle import models as _applications  # noqa: F401
 except ModuleNotFoundError as exc:  # pragma: no cover - until that domain lands
-    if exc.name != "governance.applications":
+    if exc.name != "governance.lifecycle":
         raise

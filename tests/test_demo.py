@@ -94,8 +94,8 @@ def _assert_exits(session, members, today) -> None:
 def test_exits_go_through_the_lifecycle_operation_when_it_exists(_db, today):
     lifecycle = demo._lifecycle_operations()
     if lifecycle is None:
-        pytest.skip("governance.applications (the membership lifecycle) is not installed")
-    from governance.applications.models import MemberExit
+        pytest.skip("governance.lifecycle (the membership lifecycle) is not installed")
+    from governance.lifecycle.models import MemberExit
     _seed()
     members = _db.scalars(sa.select(Member).order_by(Member.number)).all()
     _assert_exits(_db, members, today)
@@ -191,7 +191,7 @@ def test_make_vat_number_gives_valid_partite_iva():
 
 
 def test_the_board_finds_applications_to_decide_and_a_withdrawal_request(_db, today):
-    from governance.applications.models import Application, ApplicationStatus, WithdrawalRequest
+    from governance.lifecycle.models import Application, ApplicationStatus, WithdrawalRequest
     _seed()
     pending = _db.scalars(sa.select(Application).where(
         Application.status == ApplicationStatus.SUBMITTED).order_by(Application.decision_due_on)).all()

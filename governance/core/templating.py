@@ -17,9 +17,9 @@ from .permissions import Role, user_has_role
 # (endpoint, label msgid, roles that see it; None = anyone logged in)
 NAVIGATION = [  # labels are lazy strings, translated when the menu is drawn
     ("members.register", _l("Register"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
-    ("applications.queue", _l("Applications"), (Role.BOARD, Role.SECRETARY)),
-    ("applications.withdrawals", _l("Withdrawals"), (Role.BOARD,)),
-    ("applications.report", _l("Membership report"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
+    ("lifecycle.queue", _l("Applications"), (Role.BOARD, Role.SECRETARY)),
+    ("lifecycle.withdrawals", _l("Withdrawals"), (Role.BOARD,)),
+    ("lifecycle.report", _l("Membership report"), (Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
     ("members.my_entry", _l("My membership"), (Role.MEMBER,)),
     ("statute.parameters", _l("Statute"), (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN, Role.AUDITOR)),

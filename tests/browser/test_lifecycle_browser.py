@@ -12,8 +12,8 @@ from datetime import date
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from governance.applications import operations
-from governance.applications.models import Application, ApplicationStatus
+from governance.lifecycle import operations
+from governance.lifecycle.models import Application, ApplicationStatus
 from governance.core.outbox import OutboxMessage
 from governance.extensions import db
 from tests.factories import make_tax_code

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from governance.applications import operations as lifecycle
+from governance.lifecycle import operations as lifecycle
 from governance.core import clock
 from governance.core.outbox import send_email
 from governance.extensions import db
-from tests.applications.factories import reject, submit
+from tests.lifecycle.factories import reject, submit
 
 LIST_PAGES = [
     "/members", "/board/applications", "/board/appeals", "/board/withdrawals",

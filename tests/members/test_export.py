@@ -105,7 +105,7 @@ def test_api_export_is_in_the_audit_log(client, bearer, board_user, register, _d
 
 
 def test_an_export_of_legal_persons_can_be_imported_again(client, login, board_user, member_factory):
-    from tests.applications.factories import VAT_NUMBER
+    from tests.lifecycle.factories import VAT_NUMBER
     member_factory(number=3, category=Category.LEGAL_PERSON, first_name="", last_name="Consorzio Sud Est",
                    tax_code=VAT_NUMBER, birth_date=None, legal_representative="Maria Verdi")
     rows = _rows(login(board_user).get("/members/export.csv"))

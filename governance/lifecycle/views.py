@@ -1,0 +1,565 @@
+"""HTML pages of the membership lifecycle. Each view: load, authorise (declared once
+with @permission, object checks after loading), call one operation, render or redirect.
+"""
+from __future__ import annotations
+
+import click
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import User
+from ..core import clock
+from ..core.errors import DomainError
+from ..core.permissions import (PUBLIC, REGISTER_READERS, NotAllowed, Role, permission,
+                                user_has_role)
+from ..extensions import db
+from ..statute.queries import value_on
+from . import access, letters, operations, queries, rules
+from .labels import day
+from .forms import (AccountsApprovalForm, ActivationForm, AppealDecisionForm, AppealForm,
+                    ApplicantLoginForm, ApplicationForm, ChallengeForm, DecisionForm, ExitForm,
+                    SharePaymentForm, WithdrawalDecisionForm, WithdrawalRequestForm, apply_errors)
+from .models import ApplicationStatus, ExitKind
+
+bp = Blueprint("lifecycle", __name__, cli_group="lifecycle")
+
+BOARD_AND_SECRETARY = (Role.BOARD, Role.SECRETARY)
+REPORT_READERS = (Role.BOARD, Role.SECRETARY, Role.AUDITOR)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _report(form, error: DomainError) -> None:
+    """An operation's error on the page: next to the fields, or (409: the state changed,
+    e.g. already decided) as an alert above everything."""
+    if error.status == 409:
+        flash(error.message, "danger")
+    else:
+        apply_errors(form, error)
+
+
+@bp.app_template_filter("lifecycle_category")
+def lifecycle_category(value) -> str:
+    return letters.category_label(getattr(value, "value", value))
+
+
+@bp.app_template_filter("paid_status")
+def paid_status_label(value: str) -> str:
+    return {rules.PAID: _("paid"), rules.PARTLY_PAID: _("partly paid"), rules.UNPAID: _("unpaid")}.get(value, value)
+
+
+# --- applying (public) -------------------------------------------------------------------
+
+def _amount_preview(raw, share_value):
+    try:
+        shares = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return rules.amount_due(shares, share_value) if 0 < shares < 100_000 else None
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@permission(PUBLIC)
+def apply():
+    """The public application form (persons and legal persons)."""
+    form = ApplicationForm()
+    today = clock.today()
+    status = 200
+    if form.is_submitted():
+        shape_ok = form.validate()
+        try:
+            if not shape_ok:
+                _clean, problems = operations.validate_application(form.operation_data(), today)
+                if problems:
+                    apply_errors(form, DomainError("validation", "", errors=problems.errors))
+                status = 422
+            else:
+                application = operations.submit_application(form.operation_data(),
+                                                            locale=str(get_locale()))
+                access.remember_applicant(application)
+                flash(_("Your application has been sent. We wrote to %(email)s; the board will "
+                        "decide by %(date)s.", email=application.email,
+                        date=format_date(application.decision_due_on, "long")), "success")
+                return redirect(url_for("lifecycle.status"))
+        except DomainError as error:
+            _report(form, error)
+            status = error.status
+    share_value = value_on("share_value", today)
+    return render_template(
+        "lifecycle/apply.html", form=form, share_value=share_value,
+        min_shares=value_on("min_shares_per_member", today),
+        decision_days=value_on("application_decision_days", today),
+        amount_due=_amount_preview(form.shares.data, share_value)), status
+
+
+@bp.get("/documents/<any(statuto, privacy):name>")
+@permission(PUBLIC)
+def document(name: str):
+    """The statute and the privacy notice the applicant accepts."""
+    return render_template("lifecycle/document.html", name=name, title=letters.document_title(name),
+                           text=letters.document_text(name))
+
+
+@bp.get("/documents/<any(statuto, privacy):name>.pdf")
+@permission(PUBLIC)
+def document_pdf(name: str):
+    return Response(letters.document_pdf(name), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+
+
+# --- the applicant's page (public, proven by the password) ---------------------------------
+
+def _render_status(application, *, appeal_form=None, login_form=None, status=200):
+    if application is None:
+        return render_template("lifecycle/status_login.html",
+                               form=login_form or ApplicantLoginForm()), status
+    today = clock.today()
+    user = db.session.get(User, application.user_id) if application.user_id else None
+    share_value = value_on("share_value", application.submitted_on)
+    return render_template(
+        "lifecycle/status.html", application=application, today=today,
+        days_left=rules.days_left(application.decision_due_on, today),
+        appeal_deadline=queries.appeal_deadline_of(application),
+        can_appeal=queries.can_appeal(application, today),
+        appeal_form=appeal_form or AppealForm(), account=user,
+        amount_due=rules.amount_due(application.shares, share_value),
+        is_session_applicant=access.SESSION_KEY in session), status
+
+
+@bp.get("/application")
+@permission(PUBLIC)
+def status():
+    """Where the applicant follows their application: status and what happens next."""
+    return _render_status(access.session_application())
+
+
+@bp.post("/application/login")
+@permission(PUBLIC)
+def status_login():
+    form = ApplicantLoginForm()
+    if form.validate_on_submit():
+        try:
+            application = operations.authenticate_applicant(form.email.data, form.password.data,
+                                                            request.remote_addr)
+        except DomainError as error:
+            form.password.errors = list(form.password.errors) + [error.message]
+            return _render_status(None, login_form=form, status=429 if error.status == 429 else 422)
+        access.remember_applicant(application)
+        return redirect(url_for("lifecycle.status"))
+    return _render_status(None, login_form=form, status=422)
+
+
+@bp.post("/application/logout")
+@permission(PUBLIC)
+def status_logout():
+    access.forget_applicant()
+    return redirect(url_for("lifecycle.status"))
+
+
+def _session_applicant_application():
+    application_id = session.get(access.SESSION_KEY)
+    application = queries.get_application(application_id) if application_id else None
+    if application is None:
+        return None
+    return application
+
+
+@bp.post("/application/appeal")
+@permission(PUBLIC)
+def appeal():
+    """The refused applicant appeals to the assembly (within the appeal term)."""
+    application = _session_applicant_application()
+    if application is None:
+        return redirect(url_for("lifecycle.status"))
+    form = AppealForm()
+    if not form.validate_on_submit():
+        return _render_status(application, appeal_form=form, status=422)
+    try:
+        operations.lodge_appeal(application, form.text.data)
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_status(application, appeal_form=form, status=error.status)
+    flash(_("Your appeal has been sent: the next ordinary assembly will decide."), "success")
+    return redirect(url_for("lifecycle.status"))
+
+
+@bp.post("/application/activation")
+@permission(PUBLIC)
+def resend_activation():
+    application = _session_applicant_application()
+    if application is None:
+        return redirect(url_for("lifecycle.status"))
+    operations.resend_activation(application)
+    flash(_("We sent a new activation link to %(email)s.", email=application.email), "success")
+    return redirect(url_for("lifecycle.status"))
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def activate(token: str):
+    """The link of the welcome email: activate the new member's account, once."""
+    try:
+        user = operations.activation_user(token)
+    except DomainError as error:
+        # 404: forged, expired or used with a new password; 409: already active, or
+        # deactivated by the office after its activation.
+        return render_template("lifecycle/activate_invalid.html", error=error), error.status
+    form = ActivationForm()
+    if form.validate_on_submit():
+        try:
+            operations.activate_account(token, form.password.data or None)
+        except DomainError as error:
+            _report(form, error)
+            return render_template("lifecycle/activate.html", form=form, user=user), error.status
+        access.forget_applicant()
+        flash(_("Your account is active: log in with your email and password."), "success")
+        return redirect(url_for("auth.login", next=url_for("lifecycle.status")))
+    status = 422 if form.is_submitted() else 200
+    return render_template("lifecycle/activate.html", form=form, user=user), status
+
+
+# --- the board's queue and decision ----------------------------------------------------------
+
+@bp.get("/board/applications")
+@permission(*BOARD_AND_SECRETARY)
+def queue():
+    """Applications waiting for the board, earliest decision due first, with countdown."""
+    return render_template("lifecycle/queue.html", rows=queries.application_queue(clock.today()),
+                           appeals_waiting=len(queries.pending_appeals()))
+
+
+def _render_detail(application, form=None, status=200):
+    today = clock.today()
+    if form is None:
+        form = DecisionForm(formdata=None, decided_on=today.isoformat())
+    return render_template(
+        "lifecycle/detail.html", application=application, form=form, today=today,
+        days_left=rules.days_left(application.decision_due_on, today),
+        share_value=value_on("share_value", application.submitted_on),
+        amount_due=rules.amount_due(application.shares, value_on("share_value", application.submitted_on)),
+        appeal_deadline=queries.appeal_deadline_of(application),
+        events=queries.application_events(application),
+        can_decide=user_has_role(current_user, Role.BOARD) and application.is_decidable), status
+
+
+@bp.get("/board/applications/<int:application_id>")
+@permission(*BOARD_AND_SECRETARY)
+def detail(application_id: int):
+    return _render_detail(queries.get_application(application_id))
+
+
+@bp.post("/board/applications/<int:application_id>/decision")
+@permission(Role.BOARD)
+def decide(application_id: int):
+    """The board admits or refuses (the decision date is the board meeting's)."""
+    application = queries.get_application(application_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_detail(application, form, 422)
+    try:
+        operations.decide_application(application, form.data, _actor())
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_detail(application, form, error.status)
+    if application.status == ApplicationStatus.ADMITTED:
+        flash(_("%(name)s admitted with register number %(number)d.", name=application.full_name,
+                number=application.member.number), "success")
+        login_problem = operations.login_not_linked_message(application)
+        if login_problem:
+            flash(login_problem, "warning")
+    else:
+        flash(_("Application refused; the reasons were sent to %(email)s.", email=application.email),
+              "success")
+    return redirect(url_for("lifecycle.queue"))
+
+
+# --- appeals waiting for an assembly ----------------------------------------------------------
+
+@bp.get("/board/appeals")
+@permission(Role.BOARD)
+def appeals():
+    """Appeals waiting for the next ordinary assembly, and the form to record its decision."""
+    return _render_appeals({})
+
+
+def _appeal_form(appeal_id: int, blank: bool = False) -> AppealDecisionForm:
+    # One form per appeal on the page: the prefix keeps their fields' ids apart.
+    if blank:
+        return AppealDecisionForm(formdata=None, prefix=f"appeal{appeal_id}",
+                                  decided_on=clock.today().isoformat())
+    return AppealDecisionForm(prefix=f"appeal{appeal_id}")
+
+
+def _render_appeals(forms: dict, status: int = 200):
+    return render_template("lifecycle/appeals.html", appeals=queries.pending_appeals(),
+                           forms=forms, blank_form=lambda ap: _appeal_form(ap.id, blank=True)), status
+
+
+@bp.post("/board/appeals/<int:appeal_id>/decision")
+@permission(Role.BOARD)
+def appeal_decision(appeal_id: int):
+    appeal_ = queries.get_appeal(appeal_id)
+    form = _appeal_form(appeal_id)
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("validation", _("The form is not valid."))
+        operations.record_appeal_decision(appeal_, form.data, _actor())
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_appeals({appeal_.id: form}, error.status)
+    flash(_("The assembly's decision was recorded."), "success")
+    return redirect(url_for("lifecycle.appeals"))
+
+
+# --- withdrawals (board) and the member's request ----------------------------------------------
+
+@bp.get("/board/withdrawals")
+@permission(Role.BOARD)
+def withdrawals():
+    """Withdrawal requests waiting for the board, with countdown; exits not yet effective."""
+    today = clock.today()
+    return render_template("lifecycle/withdrawals.html", rows=queries.withdrawal_queue(today),
+                           scheduled=queries.scheduled_exits(today), today=today)
+
+
+@bp.post("/board/withdrawals/apply-exits")
+@permission(Role.BOARD)
+def apply_exits():
+    applied = operations.apply_due_exits(clock.today(), _actor())
+    flash(_("%(n)d exit(s) took effect.", n=len(applied)), "success")
+    return redirect(url_for("lifecycle.withdrawals"))
+
+
+def _render_withdrawal(request_, form=None, status=200):
+    today = clock.today()
+    form = form or WithdrawalDecisionForm(formdata=None, decided_on=today.isoformat())
+    return render_template("lifecycle/withdrawal.html", request_=request_, form=form, today=today,
+                           days_left=rules.days_left(request_.decision_due_on, today)), status
+
+
+@bp.get("/board/withdrawals/<int:request_id>")
+@permission(Role.BOARD)
+def withdrawal_detail(request_id: int):
+    return _render_withdrawal(queries.get_withdrawal_request(request_id))
+
+
+@bp.post("/board/withdrawals/<int:request_id>/decision")
+@permission(Role.BOARD)
+def withdrawal_decide(request_id: int):
+    request_ = queries.get_withdrawal_request(request_id)
+    form = WithdrawalDecisionForm()
+    if not form.validate_on_submit():
+        return _render_withdrawal(request_, form, 422)
+    try:
+        operations.decide_withdrawal(request_, form.data, _actor())
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_withdrawal(request_, form, error.status)
+    flash(_("Decision recorded for member n. %(n)d.", n=request_.member.number), "success")
+    return redirect(url_for("lifecycle.withdrawals"))
+
+
+def _own_member():
+    member = getattr(current_user, "member", None)
+    if member is None:
+        raise NotAllowed(_("Your login is not linked to a register entry."))
+    return member
+
+
+def _render_my_withdrawal(member, form=None, status=200):
+    today = clock.today()
+    return render_template(
+        "lifecycle/my_withdrawal.html", member=member, form=form or WithdrawalRequestForm(),
+        pending=queries.pending_withdrawal(member), exit_=queries.member_exit(member),
+        requests=queries.withdrawal_requests_of(member), today=today,
+        effective_if_today=rules.withdrawal_effective_on(today),
+        decision_days=value_on("withdrawal_decision_days", today)), status
+
+
+@bp.route("/me/withdrawal", methods=["GET", "POST"])
+@permission(Role.MEMBER)
+def my_withdrawal():
+    """A member asks to withdraw; the page says when it would take effect."""
+    member = _own_member()
+    form = WithdrawalRequestForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _render_my_withdrawal(member, form, 422)
+        try:
+            operations.request_withdrawal(member, {"reason": form.reason.data}, _actor())
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            _report(form, error)
+            return _render_my_withdrawal(member, form, error.status)
+        flash(_("Your request has been sent to the board."), "success")
+        return redirect(url_for("lifecycle.my_withdrawal"))
+    return _render_my_withdrawal(member)
+
+
+# --- a member's lifecycle: exit, challenge, share payments ------------------------------------
+
+@bp.get("/members/lifecycle")
+@permission(*REGISTER_READERS)
+def member_lookup():
+    try:
+        number = int(request.args.get("number", ""))
+    except ValueError:
+        flash(_("Give a register number."), "warning")
+        return redirect(request.referrer or url_for("lifecycle.withdrawals"))
+    return redirect(url_for("lifecycle.member_lifecycle", number=number))
+
+
+def _render_member(member, *, exit_form=None, challenge_form=None, payment_form=None, status=200):
+    today = clock.today()
+    return render_template(
+        "lifecycle/member.html", member=member, exit_=queries.member_exit(member),
+        shares=queries.shares_status(member), payments=queries.share_payments(member),
+        requests=queries.withdrawal_requests_of(member), today=today,
+        exit_form=exit_form or ExitForm(formdata=None, prefix="exit", date=today.isoformat()),
+        challenge_form=challenge_form or ChallengeForm(formdata=None, prefix="challenge"),
+        payment_form=payment_form or SharePaymentForm(formdata=None, prefix="payment",
+                                                      paid_on=today.isoformat()),
+        can_board=user_has_role(current_user, Role.BOARD),
+        can_secretary=user_has_role(current_user, Role.SECRETARY),
+        kinds=ExitKind), status
+
+
+@bp.get("/members/<int:number>/lifecycle")
+@permission(*REGISTER_READERS)
+def member_lifecycle(number: int):
+    """A member's exit, withdrawal requests and share payments (paid/unpaid)."""
+    return _render_member(queries.get_member(number))
+
+
+def _member_action(number, form_class, form_key, operation):
+    """One of the member page's forms (each with its prefix, so their ids differ)."""
+    member = queries.get_member(number)
+    form = form_class(prefix=form_key.removesuffix("_form"))
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("validation", _("The form is not valid."))
+        operation(member, form.data, _actor())
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_member(member, status=error.status, **{form_key: form})
+    return None
+
+
+@bp.post("/members/<int:number>/exit")
+@permission(Role.BOARD)
+def record_exit(number: int):
+    """Exclusion (reasons mandatory), death, lapse, or a paper withdrawal."""
+    failed = _member_action(number, ExitForm, "exit_form", operations.record_exit)
+    if failed:
+        return failed
+    flash(_("The exit was recorded."), "success")
+    return redirect(url_for("lifecycle.member_lifecycle", number=number))
+
+
+@bp.post("/members/<int:number>/exit/challenge")
+@permission(Role.BOARD)
+def record_challenge(number: int):
+    failed = _member_action(number, ChallengeForm, "challenge_form", operations.record_challenge)
+    if failed:
+        return failed
+    flash(_("The challenge was recorded."), "success")
+    return redirect(url_for("lifecycle.member_lifecycle", number=number))
+
+
+@bp.post("/members/<int:number>/share-payments")
+@permission(Role.SECRETARY)
+def share_payment(number: int):
+    """The secretary records a payment of shares (amount, date)."""
+    failed = _member_action(number, SharePaymentForm, "payment_form", operations.record_share_payment)
+    if failed:
+        return failed
+    flash(_("The payment was recorded."), "success")
+    return redirect(url_for("lifecycle.member_lifecycle", number=number))
+
+
+# --- accounts approvals ----------------------------------------------------------------------
+
+@bp.route("/board/accounts-approvals", methods=["GET", "POST"])
+@permission(Role.BOARD)
+def accounts():
+    """The board records the approval date of a year's accounts (share refunds fall due)."""
+    form = AccountsApprovalForm(year=str(clock.today().year - 1)) if request.method == "GET" \
+        else AccountsApprovalForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if not form.validate_on_submit():
+                raise DomainError("validation", _("The form is not valid."))
+            approval = operations.record_accounts_approval(form.data, _actor())
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            _report(form, error)
+            status = error.status
+        else:
+            flash(_("Accounts of %(year)d approved on %(date)s recorded.", year=approval.financial_year,
+                    date=day(approval.approved_on)), "success")
+            return redirect(url_for("lifecycle.accounts"))
+    return render_template("lifecycle/accounts.html", form=form,
+                           approvals=queries.accounts_approvals()), status
+
+
+# --- the annual membership report -----------------------------------------------------------
+
+def _report_year() -> int:
+    raw = request.args.get("year") or str(clock.today().year)
+    try:
+        year = int(raw)
+    except ValueError:
+        year = 0
+    if not 1900 <= year <= clock.today().year + 1:
+        raise DomainError("validation", _("Not a valid year: %(value)s.", value=raw[:10]), field="year")
+    return year
+
+
+@bp.get("/reports/membership")
+@permission(*REPORT_READERS)
+def report():
+    """Admissions, refusals with reasons, appeals and exits of a year (art. 2528 c.c.)."""
+    year = _report_year()
+    return render_template("lifecycle/report.html", report=queries.membership_report(year),
+                           year=year, sections=queries.SECTIONS)
+
+
+@bp.get("/reports/membership.csv")
+@permission(*REPORT_READERS)
+def report_csv():
+    year = _report_year()
+    part = request.args.get("part", "lines")
+    if part not in queries.CSV_PARTS:
+        abort(404)
+    body = queries.report_csv(queries.membership_report(year), part)
+    filename = f"membership-{year}{'-counts' if part == 'counts' else ''}.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- command line -----------------------------------------------------------------------------
+
+@bp.cli.command("apply-exits")
+def apply_exits_command():
+    """Change the status of members whose exit took effect (run daily)."""
+    applied = operations.apply_due_exits(clock.today())
+    db.session.commit()
+    click.echo(f"{len(applied)} exit(s) applied")

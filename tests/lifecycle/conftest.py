@@ -1,0 +1,42 @@
+"""Fixtures of the lifecycle tests (the shared ones are in tests/conftest.py)."""
+from __future__ import annotations
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from governance.lifecycle import operations
+from governance.extensions import db
+from tests import factories as shared_factories
+from tests.core.clients import api, client  # noqa: F401 - each request with a fresh flask.g
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """scrypt is slow on purpose (~0.1 s a hash). Tests hash applicants' passwords with a
+    cheap method; checking reads the method from the hash, so nothing else changes."""
+    monkeypatch.setattr(operations, "hash_password",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
+@pytest.fixture(autouse=True)
+def _factories_bound(_db):
+    """tests/conftest.py binds the shared factories only for non-committing tests: a
+    committing test that runs first would find them without a session."""
+    if shared_factories.UserFactory._meta.sqlalchemy_session is None:
+        shared_factories.bind(db.session)
+
+
+@pytest.fixture
+def apply():
+    """apply(**overrides) -> a submitted Application (through the operation)."""
+    return factories.submit
+
+
+@pytest.fixture
+def board(board_user, _db):
+    """A board member, committed to the test's savepoint so a failing request (which
+    rolls back) does not take it away."""
+    _db.commit()
+    return board_user
