@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
-.PHONY: run test venv test-deps translations extract-messages update-messages db-check benchmark clean
+.PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,13 @@ venv: $(VENV)/.stamp-runtime
 translations: venv
 	$(BIN)/pybabel compile -d translations -f
 
+# Catalogues without file:line locations and sorted by message, so that moving code
+# does not rewrite them and two branches that add strings merge cleanly.
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 --no-location --sort-output --omit-header -o translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 run: venv translations
 	mkdir -p instance
@@ -45,7 +47,11 @@ db-check: venv
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/db-check.db $(FLASK) db check
 	rm -f instance/db-check.db
 
-test: $(VENV)/.stamp-dev translations db-check
+# One-way dependencies (.importlinter): core knows no domain, domains in layers, no cycles.
+lint-imports: $(VENV)/.stamp-dev
+	$(BIN)/lint-imports --no-cache
+
+test: $(VENV)/.stamp-dev translations db-check lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: $(VENV)/.stamp-dev translations

@@ -43,6 +43,8 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 90))
+    # The outbox worker gives up on a message after this many temporary failures.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
     # Password guessing: this many failed logins for one email within the window lock
     # that email's logins until the window has passed.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))

@@ -1,7 +1,12 @@
-"""The governance platform for Italian cooperatives: app factory."""
+"""The governance platform for Italian cooperatives: app factory.
+
+Dependencies run one way (CONVENTIONS.md habit 12; the import-linter contract in
+`.importlinter` checks it in `make test`): core knows no domain; each domain registers
+its own blueprints, menu items, home-page cards, CLI and signal handlers in its
+`init_app(app)`, called here in order.
+"""
 from __future__ import annotations
 
-import logging
 import os
 from importlib import import_module
 
@@ -10,33 +15,14 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config import CONFIGS, INSTANCE_DIR
 
-from .extensions import api, babel, bootstrap, csrf, db, login_manager, migrate
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
-log = logging.getLogger(__name__)
-
-# (HTML blueprint module, API blueprint module) per domain; each module exposes `bp` / `blp`.
-HTML_BLUEPRINTS = [
-    "governance.core.views",
-    "governance.auth.views",
-    "governance.statute.views",
-    "governance.members.views",
-    "governance.admin.views",
-]
-API_BLUEPRINTS = [
-    "governance.auth.api",
-    "governance.statute.api",
-    "governance.members.api",
-    "governance.admin.api",
-]
-# Later domains (applications, assemblies, votes, loans) add their modules here.
-OPTIONAL_BLUEPRINTS = [
-    ("governance.lifecycle.views", "bp"),
-    ("governance.lifecycle.api", "blp"),
-]
+# Each registers itself through governance.<name>.init_app(app); later domains after
+# the ones they use.
+DOMAINS = ("core", "auth", "statute", "members", "lifecycle", "admin")
 
 
 @event.listens_for(Engine, "connect")
@@ -72,52 +58,29 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_path=str(INSTANCE_DIR))
     app.url_map.converters["int"] = BoundedIntegerConverter
     config_name = config_name or os.environ.get("GOVERNANCE_CONFIG", "development")
-    app.config.from_object(CONFIGS[config_name])
+    config_class = CONFIGS[config_name]
+    app.config.from_object(config_class)
     app.config.update(overrides)
+    if hasattr(config_class, "check"):
+        config_class.check(app.config)  # production refuses to start with unsafe settings
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    # Models must be imported before migrate/db see the metadata.
-    from . import models  # noqa: F401
+    from . import models  # noqa: F401 - every model, before migrate/db see the metadata
+    from .authz import GRANTS, P
+    from .core.permissions import install_grants
 
+    install_grants(GRANTS)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(os.path.join(os.path.dirname(__file__), "..", "migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Rome")
     bootstrap.init_app(app)
-    from .core.api import ProblemJsonPlugin
-    api.init_app(app, spec_kwargs={
-        "extra_plugins": [ProblemJsonPlugin()],
-        "info": {"description": "JSON API of the governance platform (API.md). "
-                                "Authenticate with `Authorization: Bearer <token>`."},
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
-        "security": [{"bearerAuth": []}],
-    })
+    app.jinja_env.globals["P"] = P
 
-    for module_name in HTML_BLUEPRINTS:
-        app.register_blueprint(import_module(module_name).bp)
-    for module_name in API_BLUEPRINTS:
-        blp = import_module(module_name).blp
-        csrf.exempt(blp)
-        api.register_blueprint(blp)
-    for module_name, attribute in OPTIONAL_BLUEPRINTS:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        blueprint = getattr(module, attribute)
-        if attribute == "blp":
-            csrf.exempt(blueprint)
-            api.register_blueprint(blueprint)
-        else:
-            app.register_blueprint(blueprint)
+    for name in DOMAINS:
+        import_module(f"governance.{name}").init_app(app)
 
-    from .core import request_cycle
-    request_cycle.init_app(app)
-    from .core.templating import init_app as init_templating
-    init_templating(app)
     from .cli import register_cli
     register_cli(app)
     return app

@@ -3,9 +3,8 @@
 A believable register for Arti & Mestieri Sociali, a type-A social cooperative of the
 south-east Milan area founded in 1994: about sixty members in every category, written
 through the real register operations (validation, register numbers, history, audit),
-plus one login per role. Exits go through the membership lifecycle's record_exit
-(governance.lifecycle) when that domain is installed, so they have their exit
-records too. Everything is deterministic for a given day: the random
+plus one login per role. Exits go through the membership lifecycle's record_exit, so
+they have their exit records too. Everything is deterministic for a given day: the random
 generator is seeded with 1994 and every date is relative to `clock.today()`.
 
 Assemblies, a mission motion and social loans (API.md) will join the demo when those
@@ -28,7 +27,7 @@ from stdnum.it import codicefiscale
 
 from .auth.models import User
 from .auth.operations import create_user
-from .core import audit, clock
+from .core import clock
 from .core.errors import DomainError
 from .extensions import db
 from .members import operations as register
@@ -131,8 +130,6 @@ EXITS = (
     ("death", "comunicato dai familiari"),
     ("death", None),
 )
-EXIT_LABELS = {"withdrawal": ("Recesso", MemberStatus.WITHDRAWN),
-               "death": ("Decesso", MemberStatus.DECEASED)}
 
 
 class DemoRefused(click.ClickException):
@@ -246,16 +243,14 @@ def _seed() -> list[Member]:
         if kind == "person" and spec.exit:
             exits.append((member, spec.exit))
 
-    lifecycle = _lifecycle_operations()
     for member, planned in exits:
-        _record_exit(lifecycle, member, planned, admin)
+        _record_exit(member, planned, admin)
 
     for email, roles, full_name, link in LOGINS[1:]:
         member = by_role.get(link) if link else None
         create_user(email, DEMO_PASSWORD, roles, full_name=full_name or member.full_name,
                     member=member, actor=admin)
-    if lifecycle is not None:
-        _pending_work(lifecycle, created, admin, today)
+    _pending_work(created, admin, today)
     db.session.flush()
     return created
 
@@ -269,10 +264,11 @@ PENDING_APPLICATIONS = (
 )
 
 
-def _pending_work(lifecycle, members: list[Member], actor, today: date) -> None:
+def _pending_work(members: list[Member], actor, today: date) -> None:
     """What the board finds on its desk: applications to decide (with the real
     submission dates, so the countdown and the overdue marking show) and a member's
     withdrawal request."""
+    from .lifecycle import operations as lifecycle
     for first, last, female, born, category, shares, days_ago in PENDING_APPLICATIONS:
         with clock.frozen(today - timedelta(days=days_ago)):
             lifecycle.submit_application({
@@ -418,42 +414,14 @@ def _paid_amount(rng: random.Random, shares: int, share_value: Decimal, admitted
     return subscribed
 
 
-def _lifecycle_operations():
-    """The membership-lifecycle use cases (governance.lifecycle), if that domain is
-    installed: exits then go through its record_exit, with their exit records."""
-    try:
-        from .lifecycle import operations
-    except ModuleNotFoundError as exc:
-        if exc.name and "governance.lifecycle.operations".startswith(exc.name):
-            return None
-        raise
-    return operations
-
-
-def _record_exit(lifecycle, member: Member, planned: _PlannedExit, actor) -> None:
-    """A historic exit (DOMAIN.md §3.4, §3.6). Through the lifecycle's record_exit when
-    it exists (API.md `POST /members/{number}/exit`); otherwise the register entry's
-    status, exit date and reason, with history and audit, as that operation writes them."""
-    if lifecycle is not None:
-        data = {"kind": planned.kind, "date": planned.decided_on, "reasons": planned.reasons}
-        if planned.kind == "withdrawal":
-            data["requested_on"] = planned.requested_on
-        lifecycle.record_exit(member, data, actor)
-        return
-    label, status = EXIT_LABELS[planned.kind]
-    reason = f"{label}: {planned.reasons}" if planned.reasons else label
-    before = {"status": member.status, "exit_on": member.exit_on, "exit_reason": member.exit_reason}
-    member.status = status
-    member.exit_on = planned.effective_on
-    member.exit_reason = reason
-    member.updated_at = clock.now()
-    changes = audit.changes_between(before, {"status": status, "exit_on": planned.effective_on,
-                                             "exit_reason": reason})
-    db.session.flush()
-    register.add_history(member, actor, f"member.exit_{planned.kind}", changes)
-    audit.record(actor, f"member.exit_{planned.kind}", member,
-                 summary=f"n. {member.number} {member.full_name}: {planned.kind}, effective "
-                         f"{planned.effective_on.isoformat()}", changes=changes)
+def _record_exit(member: Member, planned: _PlannedExit, actor) -> None:
+    """A historic exit (DOMAIN.md §3.4, §3.6), through the lifecycle's record_exit (API.md
+    `POST /members/{number}/exit`), with its exit record."""
+    from .lifecycle import operations as lifecycle
+    data = {"kind": planned.kind, "date": planned.decided_on, "reasons": planned.reasons}
+    if planned.kind == "withdrawal":
+        data["requested_on"] = planned.requested_on
+    lifecycle.record_exit(member, data, actor)
 
 
 def _login_rows() -> list[tuple[str, str, str]]:

@@ -29,6 +29,3 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
-from .core.api import GovernanceApi  # noqa: E402
-
-api = GovernanceApi()

@@ -49,6 +49,19 @@ def app():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request, monkeypatch):
+    """scrypt is slow on purpose (~0.1 s a hash). Tests hash new passwords with a cheap
+    method; checking reads the method from the hash, so nothing else changes. Tests
+    marked `real_hashing` keep scrypt."""
+    if request.node.get_closest_marker("real_hashing"):
+        return
+    from werkzeug.security import generate_password_hash
+    from governance.auth import passwords
+    monkeypatch.setattr(passwords, "hash_password",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
+@pytest.fixture(autouse=True)
 def _db(request, app):
     """Each test runs inside one outer transaction that is rolled back; operations and
     requests commit to savepoints inside it. Tests marked `committing` get real commits
@@ -56,6 +69,7 @@ def _db(request, app):
     ctx = app.app_context()
     ctx.push()
     clock.set_now(None)
+    factories.reseed(request.node.nodeid)
     if request.node.get_closest_marker("committing"):
         factories.bind(db.session)
         yield db.session

@@ -14,7 +14,16 @@ from governance.core import clock
 from governance.members.models import Category, Member, MemberStatus
 from governance.extensions import db
 
+# Each test draws from its own generator, reseeded from the test's id (tests/conftest.py),
+# so a test's data never depends on the tests that ran before it.
 _rng = random.Random(20261126)
+
+
+def reseed(seed: str) -> None:
+    _rng.seed(seed)
+    factory.random.reseed_random(seed)
+    for f in (UserFactory, MemberFactory):
+        f.reset_sequence()
 
 
 class _Base(SQLAlchemyModelFactory):

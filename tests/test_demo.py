@@ -16,7 +16,7 @@ from governance.auth.operations import authenticate
 from governance.core import clock
 from governance.core.audit import AuditEntry
 from governance.core.errors import DomainError
-from governance.members.models import Category, Member, MemberHistory, MemberStatus
+from governance.members.models import Category, ExitKind, Member, MemberHistory, MemberStatus
 
 SENIORITY = timedelta(days=90)  # art. 2538 c.c., the statute default the demo leaves alone
 
@@ -83,7 +83,7 @@ def _assert_exits(session, members, today) -> None:
     assert {m.status for m in exited} == {MemberStatus.WITHDRAWN, MemberStatus.DECEASED}
     for m in exited:
         assert m.admitted_on < m.exit_on < today
-        assert m.exit_reason.startswith("Recesso" if m.status == MemberStatus.WITHDRAWN else "Decesso")
+        assert m.exit_kind == (ExitKind.WITHDRAWAL if m.status == MemberStatus.WITHDRAWN else ExitKind.DEATH)
         if m.status == MemberStatus.WITHDRAWN:   # art. 2532 c.c.: at the close of a year
             assert (m.exit_on.month, m.exit_on.day) == (12, 31)
     exit_actions = session.scalars(sa.select(MemberHistory.action).where(
@@ -91,10 +91,7 @@ def _assert_exits(session, members, today) -> None:
     assert len(exit_actions) == len(exited)
 
 
-def test_exits_go_through_the_lifecycle_operation_when_it_exists(_db, today):
-    lifecycle = demo._lifecycle_operations()
-    if lifecycle is None:
-        pytest.skip("governance.lifecycle (the membership lifecycle) is not installed")
+def test_exits_go_through_the_lifecycle_operation(_db, today):
     from governance.lifecycle.models import MemberExit
     _seed()
     members = _db.scalars(sa.select(Member).order_by(Member.number)).all()
@@ -102,15 +99,6 @@ def test_exits_go_through_the_lifecycle_operation_when_it_exists(_db, today):
     exits = {e.member.number: e for e in _db.scalars(sa.select(MemberExit)).all()}
     assert set(exits) == {m.number for m in members if m.status != MemberStatus.ACTIVE}
     assert all(e.applied_on == today for e in exits.values())
-
-
-def test_exits_without_the_lifecycle_domain_are_written_with_history(_db, today, monkeypatch):
-    monkeypatch.setattr(demo, "_lifecycle_operations", lambda: None)
-    _seed()
-    members = _db.scalars(sa.select(Member).order_by(Member.number)).all()
-    _assert_exits(_db, members, today)
-    assert _db.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                      .where(AuditEntry.action.like("member.exit%"))) == len(demo.EXITS)
 
 
 def test_demo_logins_authenticate_with_their_roles_and_members(_db, today, app):

@@ -1,0 +1,16 @@
+"""Administration: logins and roles, the audit log (read-only), the email outbox."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ..authz import P
+    from ..core.api import register_api
+    from ..core.navigation import NavItem, register_nav
+    from . import api, views
+    app.register_blueprint(views.bp)
+    register_api(api.blp)
+    register_nav(app, NavItem("admin.audit_log", _l("Audit log"), P.AUDIT_READ, order=90),
+                 NavItem("admin.outbox", _l("Outbox"), P.OUTBOX_READ, order=91),
+                 NavItem("admin.users", _l("Users"), P.USERS_MANAGE, order=92))

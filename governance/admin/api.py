@@ -5,14 +5,14 @@ from io import BytesIO
 
 from flask import send_file
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..auth import operations as auth_operations
 from ..auth.models import User
 from ..core.api import PageQuerySchema, ProblemSchema, paginate
 from ..core.errors import NotFound
-from ..core.permissions import Role, permission
+from ..authz import P
+from ..core.permissions import actor, permission
 from ..extensions import db
 from . import queries
 from .schemas import (AuditPageSchema, AuditQuerySchema, OutboxMessageDetailSchema, OutboxPageSchema,
@@ -20,10 +20,6 @@ from .schemas import (AuditPageSchema, AuditQuerySchema, OutboxMessageDetailSche
                       AdminUserUpdateSchema)
 
 blp = Blueprint("admin_api", __name__, url_prefix="/api/v1", description="admin")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _user(user_id: int) -> User:
@@ -36,7 +32,7 @@ def _user(user_id: int) -> User:
 # --- users -------------------------------------------------------------------------------------
 
 @blp.route("/users", methods=["GET"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, UserPageSchema)
 def list_users(args):
@@ -45,27 +41,27 @@ def list_users(args):
 
 
 @blp.route("/users", methods=["POST"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 @blp.arguments(AdminUserCreateSchema)
 @blp.response(201, AdminUserSchema)
 @blp.alt_response(422, schema=ProblemSchema, description="validation")
 def create_user(args):
     """Create a login with an initial `password`, or `send_reset: true` to email a link."""
     return auth_operations.register_user(
-        _me(), email=args["email"], roles=args["roles"], full_name=args["full_name"],
+        actor(), email=args["email"], roles=args["roles"], full_name=args["full_name"],
         member_number=args["member"], password=args["password"], send_reset=args["send_reset"],
         active=args["active"])
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 @blp.response(200, AdminUserSchema)
 def get_user(user_id: int):
     return _user(user_id)
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 @blp.arguments(AdminUserUpdateSchema)
 @blp.response(200, AdminUserSchema)
 def update_user(args, user_id: int):
@@ -74,25 +70,25 @@ def update_user(args, user_id: int):
     changes = {}
     if "member" in args:
         changes["member"] = auth_operations.member_for_number(args["member"])
-    return auth_operations.update_user(user, actor=_me(), roles=args.get("roles"),
+    return auth_operations.update_user(user, actor=actor(), roles=args.get("roles"),
                                        active=args.get("active"), full_name=args.get("full_name"),
                                        **changes)
 
 
 @blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 @blp.response(202, AdminUserSchema)
 def send_password_reset(user_id: int):
     """Email the user a link to set a new password."""
     user = _user(user_id)
-    auth_operations.send_password_reset(user, actor=_me())
+    auth_operations.send_password_reset(user, actor=actor())
     return user
 
 
 # --- audit log ------------------------------------------------------------------------------
 
 @blp.route("/audit", methods=["GET"])
-@permission(Role.ADMIN, Role.AUDITOR)
+@permission(P.AUDIT_READ)
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditPageSchema)
 def audit_log(args):
@@ -104,7 +100,7 @@ def audit_log(args):
 # --- outbox ----------------------------------------------------------------------------------
 
 @blp.route("/outbox", methods=["GET"])
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 @blp.arguments(OutboxQuerySchema, location="query")
 @blp.response(200, OutboxPageSchema)
 def outbox(args):
@@ -114,7 +110,7 @@ def outbox(args):
 
 
 @blp.route("/outbox/<int:message_id>", methods=["GET"])
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 @blp.response(200, OutboxMessageDetailSchema)
 def outbox_message(message_id: int):
     """One stored email with its body and the list of its attachments."""
@@ -125,7 +121,7 @@ def outbox_message(message_id: int):
 
 
 @blp.route("/outbox/<int:message_id>/attachments/<int:attachment_id>", methods=["GET"])
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 @blp.response(200, content_type="application/octet-stream")
 def outbox_attachment(message_id: int, attachment_id: int):
     """Download one attachment of a stored email."""

@@ -7,15 +7,6 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..core.permissions import Role
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.BOARD: _l("Board member"),
-    Role.SECRETARY: _l("Secretary"),
-    Role.AUDITOR: _l("Auditor"),
-    Role.MEMBER: _l("Member"),
-}
-
-
 def _strip(value):
     """Browsers and phones may add spaces around an email address."""
     return value.strip() if isinstance(value, str) else value
@@ -28,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _role_choices():
-    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+    return [SelectChoice(value, label) for value, label in Role.choices()]
 
 
 class UserEditForm(FlaskForm):

@@ -5,27 +5,23 @@ from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..auth import operations as auth_operations
-from ..auth.forms import attach_error
 from ..auth.models import User
 from ..core.api import paginate
 from ..core.audit import AuditEntry
 from ..core.errors import DomainError
 from ..core.outbox import OutboxStatus
-from ..core.permissions import Role, permission
+from ..authz import P
+from ..core.forms import show_errors
+from ..core.permissions import Role, actor, permission
 from ..extensions import db
 from . import queries
-from .forms import AuditFilterForm, ROLE_LABELS, UserCreateForm, UserEditForm
+from .forms import AuditFilterForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
 
 PER_PAGE = 50
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _page() -> int:
@@ -36,25 +32,25 @@ def _page() -> int:
 # --- users ----------------------------------------------------------------------------------
 
 @bp.get("/admin/users")
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 def users():
     result = paginate(queries.users_query(), lambda u: u, _page(), PER_PAGE)
-    return render_template("admin/users.html", result=result, role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", result=result)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 def user_new():
     form = UserCreateForm() if request.method == "POST" else \
         UserCreateForm(data={"active": True, "roles": [Role.MEMBER.value]})
     if form.validate_on_submit():
         try:
             user = auth_operations.register_user(
-                _me(), email=form.email.data, roles=form.roles.data, full_name=form.full_name.data or "",
+                actor(), email=form.email.data, roles=form.roles.data, full_name=form.full_name.data or "",
                 member_number=form.member.data, password=form.password.data or None,
                 send_reset=form.send_reset.data, active=form.active.data)
         except DomainError as error:
-            attach_error(form, error, default="email")
+            show_errors(form, error, default_field="email")
             return render_template("admin/user_form.html", form=form, user=None), 422
         if form.send_reset.data:
             flash(_("User %(email)s created; a link to set the password has been emailed.",
@@ -79,7 +75,7 @@ def _user_history(user: User) -> list[AuditEntry]:
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 def user_edit(user_id: int):
     user = _load_user(user_id)
     form = UserEditForm() if request.method == "POST" else UserEditForm(data={
@@ -89,10 +85,10 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         try:
             member = auth_operations.member_for_number(form.member.data)
-            auth_operations.update_user(user, actor=_me(), roles=form.roles.data, member=member,
+            auth_operations.update_user(user, actor=actor(), roles=form.roles.data, member=member,
                                         active=form.active.data, full_name=form.full_name.data or "")
         except DomainError as error:
-            attach_error(form, error, default="roles")
+            show_errors(form, error, default_field="roles")
             return render_template("admin/user_form.html", form=form, user=user,
                                    history=_user_history(user)), 422
         flash(_("User %(email)s saved.", email=user.email), "success")
@@ -103,10 +99,10 @@ def user_edit(user_id: int):
 
 
 @bp.post("/admin/users/<int:user_id>/password-reset")
-@permission(Role.ADMIN)
+@permission(P.USERS_MANAGE)
 def user_send_reset(user_id: int):
     user = _load_user(user_id)  # CSRFProtect has checked the form's token before this view
-    auth_operations.send_password_reset(user, actor=_me())
+    auth_operations.send_password_reset(user, actor=actor())
     flash(_("A link to set the password has been emailed to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
@@ -114,7 +110,7 @@ def user_send_reset(user_id: int):
 # --- audit log (read-only) ----------------------------------------------------------------
 
 @bp.get("/admin/audit")
-@permission(Role.ADMIN, Role.AUDITOR)
+@permission(P.AUDIT_READ)
 def audit_log():
     form = AuditFilterForm(request.args)
     filters = {}
@@ -133,7 +129,7 @@ def audit_log():
 # --- outbox -----------------------------------------------------------------------------------
 
 @bp.get("/admin/outbox")
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 def outbox():
     status = request.args.get("status") or None
     if status not in {s.value for s in OutboxStatus} | {None}:
@@ -144,7 +140,7 @@ def outbox():
 
 
 @bp.get("/admin/outbox/<int:message_id>")
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 def outbox_message(message_id: int):
     message = queries.outbox_message(message_id)
     if message is None:
@@ -153,7 +149,7 @@ def outbox_message(message_id: int):
 
 
 @bp.get("/admin/outbox/<int:message_id>/attachments/<int:attachment_id>")
-@permission(Role.ADMIN)
+@permission(P.OUTBOX_READ)
 def outbox_attachment(message_id: int, attachment_id: int):
     attachment = queries.outbox_attachment(message_id, attachment_id)
     if attachment is None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..core.api import PageQuerySchema, ProblemSchema, paginate
-from ..core.permissions import AUTHENTICATED, PUBLIC, permission
+from ..core.permissions import AUTHENTICATED, PUBLIC, actor, permission
 from . import operations
 from .models import ApiToken
 from .schemas import (ApiTokenPageSchema, AuthMessageSchema, CredentialsSchema, MeSchema,
@@ -16,10 +15,6 @@ from .schemas import (ApiTokenPageSchema, AuthMessageSchema, CredentialsSchema, 
                       PasswordResetRequestSchema, PasswordResetSchema, PreferencesSchema)
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Authentication")
-
-def _me():
-    return current_user._get_current_object()
-
 
 def _dump_new(token, raw):
     """The token's fields plus, this once, its raw value (dumped by NewApiTokenSchema)."""
@@ -49,7 +44,7 @@ def create_token(args):
 @blp.response(201, NewApiTokenSchema)
 def create_named_token(args):
     """Create another personal token for the caller (already authenticated)."""
-    token, raw = operations.create_token(_me(), args["name"], args.get("days"))
+    token, raw = operations.create_token(actor(), args["name"], args.get("days"))
     return _dump_new(token, raw)
 
 
@@ -62,7 +57,7 @@ def list_tokens(page_args):
 
     Answers `{items, page, per_page, total}`.
     """
-    query = (sa.select(ApiToken).where(ApiToken.user_id == _me().id)
+    query = (sa.select(ApiToken).where(ApiToken.user_id == actor().id)
              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     return paginate(query, lambda t: t, page_args["page"], page_args["per_page"])
 
@@ -73,7 +68,7 @@ def list_tokens(page_args):
 @blp.alt_response(404, schema=ProblemSchema, description="Not one of the caller's tokens")
 def revoke_token(token_id: int):
     """Revoke one of the caller's tokens (someone else's answers 404)."""
-    operations.revoke_token(_me(), token_id)
+    operations.revoke_token(actor(), token_id)
 
 
 @blp.route("/me", methods=["GET"])
@@ -81,7 +76,7 @@ def revoke_token(token_id: int):
 @blp.response(200, MeSchema)
 def me():
     """The caller: email, name, language, roles, linked register number."""
-    return _me()
+    return actor()
 
 
 @blp.route("/me", methods=["PATCH"])
@@ -90,16 +85,19 @@ def me():
 @blp.response(200, MeSchema)
 def update_me(args):
     """Change the caller's language preference (`it` or `en`)."""
-    return operations.set_locale(_me(), args["locale"])
+    return operations.set_locale(actor(), args["locale"])
 
 
 @blp.route("/password", methods=["POST"])
 @permission(AUTHENTICATED)
 @blp.arguments(PasswordChangeSchema)
-@blp.response(204)
+@blp.response(200, AuthMessageSchema)
 def change_password(args):
-    """Change the caller's password (at least 10 characters)."""
-    operations.change_password(_me(), args["current_password"], args["new_password"])
+    """Change the caller's password (10 to 200 characters). Every other session ends and
+    every API token of the caller is revoked, this one included (`tokens_revoked`)."""
+    revoked = operations.change_password(actor(), args["current_password"], args["new_password"])
+    return {"message": _("Your password has been changed; your API tokens have been revoked."),
+            "tokens_revoked": revoked}
 
 
 @blp.route("/password-reset", methods=["POST"])
@@ -123,5 +121,5 @@ def request_password_reset(args):
 @blp.alt_response(400, schema=ProblemSchema, description="token_invalid or token_expired")
 def reset_password(args, token: str):
     """Set a new password with the token of a reset link (works once)."""
-    operations.reset_password(token, args["password"])
-    return {"message": _("Your password has been changed.")}
+    _user, revoked = operations.reset_password(token, args["password"])
+    return {"message": _("Your password has been changed."), "tokens_revoked": revoked}

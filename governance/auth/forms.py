@@ -4,13 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from .operations import MIN_PASSWORD_LENGTH
+from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def _new_password_validators():
-    return [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                   message=_l("The password must be at least %(n)d characters long.",
-                                              n=MIN_PASSWORD_LENGTH))]
+    return [DataRequired(),
+            Length(min=MIN_LENGTH, message=_l("The password must be at least %(n)d characters long.",
+                                              n=MIN_LENGTH)),
+            Length(max=MAX_LENGTH, message=_l("At most %(n)d characters.", n=MAX_LENGTH))]
 
 
 def _strip(value):
@@ -21,7 +22,7 @@ def _strip(value):
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[_strip])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Remember me"))
 
 
@@ -37,7 +38,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField(_l("New password"), validators=_new_password_validators())
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(),
@@ -56,21 +57,3 @@ class TokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     """Only the CSRF token: the token to revoke is in the URL."""
-
-
-def attach_error(form, error, default: str | None = None) -> None:
-    """Show a DomainError next to the field it names (or `default`, or above the form).
-    Shared by the HTML views of every domain."""
-    placed = False
-    for name, messages in (error.errors or {}).items():
-        field = form._fields.get(name) if isinstance(name, str) else None
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if placed:
-        return
-    field = form._fields.get(default) if default else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import clock
 from ..core.permissions import Role
@@ -30,6 +29,10 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("members.id", ondelete="SET NULL"), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # Random, and new at every password change or reset, logout and "log out everywhere":
+    # sessions, remember-me cookies and emailed links made with an older one stop working.
+    session_version: Mapped[str] = mapped_column(sa.String(32), nullable=False,
+                                                 default=lambda: secrets.token_hex(16))
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
@@ -42,12 +45,14 @@ class User(UserMixin, db.Model):
         return bool(self.is_active_account)
 
     def get_id(self) -> str:
-        """The session's user id carries a fingerprint of the password hash, so changing
-        or resetting the password ends every other session of this user."""
-        return f"{self.id}.{self.session_fingerprint()}"
+        """The session's user id carries the login's session version (see load_user)."""
+        if not self.session_version:
+            self.new_session_version()
+        return f"{self.id}.{self.session_version}"
 
-    def session_fingerprint(self) -> str:
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+    def new_session_version(self) -> None:
+        """End every session, remember-me cookie and emailed link of this login."""
+        self.session_version = secrets.token_hex(16)
 
     @property
     def role_set(self) -> set[Role]:
@@ -63,11 +68,13 @@ class User(UserMixin, db.Model):
             self.roles.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a current memory-hard algorithm.
-        self.password_hash = generate_password_hash(password)
+        from .passwords import hash_password  # Werkzeug's scrypt, memory-hard
+        self.password_hash = hash_password(password)
+        self.new_session_version()
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        from .passwords import matches
+        return matches(self.password_hash, password)
 
     @property
     def display_name(self) -> str:
@@ -117,15 +124,13 @@ class ApiToken(db.Model):
         return self.revoked_at is None and expires > at
 
 
-class LoginFailure(db.Model):
-    """A failed login, kept to slow down password guessing: after too many failures
-    for one email in a short window, logins for it are refused for a while."""
+class LoginThrottle(db.Model):
+    """Sign-in attempts for one key (a login's email, or "applicant:" + an applicant's
+    email) since the window started. Counted atomically before the password is checked
+    (an upsert), so parallel guesses cannot slip past the limit; a success deletes it."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
-    at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
-    remote_addr: Mapped[str | None] = mapped_column(sa.String(45), nullable=True)
-
-    __table_args__ = (sa.Index("ix_login_failures_email_at", "email", "at"),)
+    key: Mapped[str] = mapped_column(sa.String(270), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)

@@ -6,26 +6,22 @@ an audited role (admin, board, secretary) does here is written to the audit log.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
-from urllib.parse import urljoin
 
 import sqlalchemy as sa
-from flask import current_app, url_for
-from flask_babel import force_locale
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from ..core import audit, clock
+from ..core import audit, clock, formatting, inputs, tokens
 from ..core.errors import DomainError, NotFound
-from ..core.outbox import send_email
 from ..core.permissions import AUDITED_ROLES, Role, user_has_role
-from ..core.request_cycle import keep_changes_despite_error
 from ..extensions import db
-from .models import ApiToken, LoginFailure, User
+from . import passwords, throttling
+from .models import ApiToken, User, UserRole
 
-MIN_PASSWORD_LENGTH = 10
 LOCALES = ("it", "en")
+# Granting these roles is told to the other administrators and to the board.
+PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.BOARD})
 
 
 def normalise_email(email: str) -> str:
@@ -42,43 +38,36 @@ def _audited(actor) -> bool:
 
 
 def _check_new_password(password: str | None, field: str = "password") -> str:
-    if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError("validation", _("The password must be at least %(n)d characters long.",
-                                          n=MIN_PASSWORD_LENGTH), field=field)
-    return password
+    try:
+        return passwords.checked(password)
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field=field) from None
 
 
 # --- logging in --------------------------------------------------------------------
 
 def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
     """The user with these credentials, or DomainError('invalid_credentials').
-    The message does not say which of the two was wrong. Too many recent failures for
-    the email refuse even the right password ('too_many_attempts', 429) until the
-    window has passed; a failure is remembered although the request fails."""
-    config = current_app.config
+    The message does not say which of the two was wrong, and an unknown email takes as
+    long as a wrong password. Too many recent attempts for the email refuse even the
+    right password ('too_many_attempts', 429) until the window has passed."""
     email = normalise_email(email)
-    now = clock.now()
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    user = find_user_by_email(email)
-    since = now - window
-    if user is not None and user.last_login_at and user.last_login_at > since:
-        since = user.last_login_at  # a successful login starts the count again
-    failures = db.session.execute(
-        sa.select(sa.func.count(), sa.func.min(LoginFailure.at))
-        .where(LoginFailure.email == email, LoginFailure.at > since)).one()
-    if failures[0] >= config["LOGIN_MAX_FAILURES"]:
-        wait = max(1, int((failures[1] + window - now).total_seconds() // 60) + 1)
-        raise DomainError("too_many_attempts", _(
-            "Too many failed attempts for this account: try again in %(minutes)d minutes, "
-            "or reset the password.", minutes=wait), status=429)
-    if user is None or not user.check_password(password or ""):
-        db.session.add(LoginFailure(email=email[:254], at=now, remote_addr=(remote_addr or "")[:45] or None))
-        keep_changes_despite_error()
+    throttling.count_attempt(email)
+    user = find_user_by_email(email) if email else None
+    if not passwords.matches(user.password_hash if user is not None else None, password):
         raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
+    throttling.clear(email)
     if not user.is_active:
         raise DomainError("inactive_account", _("This account is not active yet."), status=403)
-    user.last_login_at = now
+    user.last_login_at = clock.now()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Logout, and "log out everywhere": every session and remember-me cookie of the
+    login ends, wherever it was copied to."""
+    user.new_session_version()
+    db.session.flush()
 
 
 # --- users (admin) ---------------------------------------------------------------------
@@ -123,9 +112,10 @@ def create_user(email: str, password: str | None, roles, *, full_name: str = "",
                 actor=None, locale: str = "it", active: bool = True) -> User:
     """Create a login. Without a password the user sets one through a reset link
     (see send_password_reset)."""
-    email = normalise_email(email)
-    if not email or "@" not in email:
-        raise DomainError("validation", _("A valid email address is required."), field="email")
+    problems = inputs.Problems()
+    email = problems.take("email", inputs.email, email, required=True)
+    full_name = problems.take("full_name", inputs.text, full_name, max_length=200, name=True) or ""
+    problems.raise_if_any()
     if find_user_by_email(email) is not None:
         raise DomainError("validation", _("A user with this email already exists."), field="email")
     role_values = _parse_roles(roles)
@@ -134,7 +124,7 @@ def create_user(email: str, password: str | None, roles, *, full_name: str = "",
     if locale not in LOCALES:
         raise DomainError("validation", _("Unknown language."), field="locale")
     _check_member_free(member)
-    user = User(email=email, full_name=(full_name or "").strip(), locale=locale,
+    user = User(email=email, full_name=full_name, locale=locale,
                 is_active_account=active, created_at=clock.now(), member_id=getattr(member, "id", None))
     if password is not None:
         user.set_password(password)
@@ -146,7 +136,25 @@ def create_user(email: str, password: str | None, roles, *, full_name: str = "",
         if member is not None:
             changes["member"] = [None, member.number]
         audit.record(actor, "user.create", user, summary=email, changes=changes)
+        _tell_about_privileged_roles(user, set(role_values), actor)
     return user
+
+
+def _tell_about_privileged_roles(user: User, granted: set[Role], actor) -> None:
+    """Giving someone (or oneself) the administrator's or the board's powers is told by
+    email to the other administrators and to the board, so nobody grants it silently."""
+    privileged = sorted(r.value for r in granted & PRIVILEGED_ROLES)
+    if not privileged:
+        return
+    audit.record(actor, "user.privileged_roles_granted", user, summary=user.email,
+                 changes={"granted": [None, privileged]})
+    watchers = db.session.scalars(
+        sa.select(User).join(User.roles).where(
+            User.is_active_account.is_(True), User.id != getattr(actor, "id", None),
+            UserRole.role.in_(PRIVILEGED_ROLES)).distinct().order_by(User.id))
+    from .notifications import privileged_roles_granted
+    for watcher in watchers:
+        privileged_roles_granted(watcher, user=user, roles=privileged, actor=actor)
 
 
 def register_user(actor, *, email: str, roles, full_name: str = "", member_number: int | None = None,
@@ -176,12 +184,14 @@ def update_user(user: User, *, actor, roles=None, member=..., active: bool | Non
     """Change roles, linked register entry (`member=None` unlinks; omitted keeps it),
     active flag or name. Admins cannot lock themselves out."""
     before = _user_state(user)
+    granted: set[Role] = set()
     if roles is not None:
         role_values = _parse_roles(roles)
         if user.id == getattr(actor, "id", None) and Role.ADMIN in user.role_set \
                 and Role.ADMIN not in role_values:
             raise DomainError("validation", _("You cannot remove your own administrator role."),
                               field="roles")
+        granted = set(role_values) - user.role_set
         user.set_roles(role_values)
     if member is not ...:
         _check_member_free(member, user)
@@ -190,14 +200,21 @@ def update_user(user: User, *, actor, roles=None, member=..., active: bool | Non
     if active is not None:
         if not active and user.id == getattr(actor, "id", None):
             raise DomainError("validation", _("You cannot deactivate your own account."), field="active")
+        if user.is_active_account and not active:
+            end_sessions(user)
+            revoke_all_tokens(user)
         user.is_active_account = bool(active)
     if full_name is not None:
-        user.full_name = full_name.strip()
+        try:
+            user.full_name = inputs.text(full_name, max_length=200, name=True) or ""
+        except inputs.InvalidInput as problem:
+            raise DomainError("validation", problem.message, field="full_name") from None
     db.session.flush()
     after = _user_state(user)
     changes = audit.changes_between(before, after)
     if changes:
         audit.record(actor, "user.update", user, summary=user.email, changes=changes)
+    _tell_about_privileged_roles(user, granted, actor)
     return user
 
 
@@ -211,62 +228,37 @@ def set_locale(user: User, locale: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> User:
-    if not user.check_password(current_password or ""):
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """A new password ends the login's other sessions and revokes its API tokens (a
+    token made with a stolen password dies with it). Returns how many were revoked."""
+    if not passwords.matches(user.password_hash, current_password):
         raise DomainError("validation", _("The current password is not correct."),
                           field="current_password")
     _check_new_password(new_password, field="new_password")
     user.set_password(new_password)
+    revoked = revoke_all_tokens(user)
     db.session.flush()
     if _audited(user):
-        audit.record(user, "user.password_change", user, summary=user.email)
-    return user
+        audit.record(user, "user.password_change", user, summary=user.email,
+                     changes={"tokens_revoked": [None, revoked]} if revoked else None)
+    return revoked
 
 
 # --- password reset ------------------------------------------------------------------------
 
-class _ClockTimestampSigner(TimestampSigner):
-    """itsdangerous reads time.time(); the platform's one clock is governance.core.clock,
-    so links expire in tests (and demos) when the clock is moved."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
-
-
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset",
-                                  signer=_ClockTimestampSigner)
-
-
-def _password_fingerprint(user: User) -> str:
-    """A digest of the current password hash: the link stops working once the
-    password changes (single use) without putting the hash itself in the link."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+RESET_PURPOSE = "password-reset"
 
 
 def password_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"user": user.id, "fingerprint": _password_fingerprint(user)})
-
-
-def password_reset_link(user: User) -> str:
-    path = url_for("auth.reset_password", token=password_reset_token(user))
-    return urljoin(current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/", path.lstrip("/"))
+    """The link carries the login's session version: the reset itself (or any other new
+    password, or a logout) changes it, so a link works once."""
+    return tokens.sign(RESET_PURPOSE, {"user": user.id, "v": user.session_version})
 
 
 def send_password_reset(user: User, *, actor=None):
     """Queue the email with a signed, time-limited, single-use link."""
-    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
-    link = password_reset_link(user)
-    with force_locale(user.locale or "it"):
-        subject = _("Set your password")
-        body = _("Hello %(name)s,\n\n"
-                 "to set a new password for %(email)s open this link within %(hours)d hours:\n\n"
-                 "%(link)s\n\n"
-                 "The link works once. If you did not ask for it, ignore this email: "
-                 "your password does not change.\n\n%(cooperative)s\n",
-                 name=user.display_name, email=user.email, hours=max(1, max_age // 3600),
-                 link=link, cooperative=current_app.config["COOPERATIVE_NAME"])
-    message = send_email(user.email, subject, body, topic="password reset")
+    from .notifications import password_reset
+    message = password_reset(user, password_reset_token(user))
     if actor is not None and _audited(actor) and actor is not user:
         audit.record(actor, "user.password_reset_sent", user, summary=user.email)
     return message
@@ -283,31 +275,36 @@ def request_password_reset(email: str) -> None:
 def user_for_reset_token(token: str) -> User:
     max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
     try:
-        data = _reset_serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
+        data, _issued = tokens.load(RESET_PURPOSE, token, max_age)
+    except tokens.TokenExpired:
         raise DomainError("token_expired", _("This link has expired. Ask for a new one."),
                           status=400) from None
-    except BadSignature:
+    except tokens.TokenInvalid:
         raise DomainError("token_invalid", _("This link is not valid. Ask for a new one."),
                           status=400) from None
     user = None
     if isinstance(data, dict) and isinstance(data.get("user"), int):
         user = db.session.get(User, data["user"])
-    if user is None or data.get("fingerprint") != _password_fingerprint(user):
+    if user is None or data.get("v") != user.session_version:
         # A changed password (including this link's own use) invalidates the link.
         raise DomainError("token_invalid", _("This link has already been used or is not valid. "
                                              "Ask for a new one."), status=400)
     return user
 
 
-def reset_password(token: str, new_password: str) -> User:
+def reset_password(token: str, new_password: str) -> tuple[User, int]:
+    """(the user, how many API tokens were revoked): like a password change, a reset
+    ends every session and token of the login."""
     user = user_for_reset_token(token)
     _check_new_password(new_password)
     user.set_password(new_password)
+    revoked = revoke_all_tokens(user)
+    throttling.clear(user.email)
     db.session.flush()
     if _audited(user):
-        audit.record(user, "user.password_reset", user, summary=user.email)
-    return user
+        audit.record(user, "user.password_reset", user, summary=user.email,
+                     changes={"tokens_revoked": [None, revoked]} if revoked else None)
+    return user, revoked
 
 
 # --- personal API tokens -------------------------------------------------------------------
@@ -321,13 +318,21 @@ def issue_token(user: User, name: str, days: int) -> tuple[ApiToken, str]:
 
 
 def create_token(user: User, name: str | None = None, days: int | None = None) -> tuple[ApiToken, str]:
-    name = (name or "").strip() or "api"
-    if len(name) > 100:
-        raise DomainError("validation", _("At most %(n)d characters.", n=100), field="name")
+    """A personal token. Made with another token (the API), it never outlives that one:
+    a stolen token cannot mint itself a longer life."""
+    try:
+        name = inputs.text(name, max_length=100) or "api"
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field="name") from None
     max_days = int(current_app.config["API_TOKEN_DAYS"])
     days = max_days if days is None else days
     if not 1 <= days <= max_days:
         raise DomainError("validation", _("Between 1 and %(n)d days.", n=max_days), field="days")
+    parent_expires = g.get("api_token_expires_at") if has_request_context() else None
+    if parent_expires is not None and clock.now() + timedelta(days=days) > parent_expires:
+        raise DomainError("validation", _(
+            "A token made with another token cannot last longer than it (until %(date)s).",
+            date=formatting.day(parent_expires)), field="days")
     token, raw = issue_token(user, name, days)
     if _audited(user):
         audit.record(user, "token.create", token, summary=f"{name} ({token.prefix}…)",
@@ -352,6 +357,16 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         if _audited(user):
             audit.record(user, "token.revoke", token, summary=f"{token.name} ({token.prefix}…)")
     return token
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live token of the login (a new password, a deactivation)."""
+    now = clock.now()
+    live = [t for t in tokens_of(user) if t.revoked_at is None and t.is_valid(now)]
+    for token in live:
+        token.revoked_at = now
+    db.session.flush()
+    return len(live)
 
 
 def touch_token(token: ApiToken, now=None) -> None:

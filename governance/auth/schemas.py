@@ -57,7 +57,7 @@ class PreferencesSchema(ma.Schema):
 
 
 class PasswordChangeSchema(ma.Schema):
-    current_password = ma.fields.String(required=True, load_only=True)
+    current_password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=200))
     new_password = ma.fields.String(required=True, load_only=True)
 
 
@@ -71,3 +71,4 @@ class PasswordResetSchema(ma.Schema):
 
 class AuthMessageSchema(ma.Schema):
     message = ma.fields.String()
+    tokens_revoked = ma.fields.Integer(metadata={"description": "API tokens revoked with the old password"})

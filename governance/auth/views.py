@@ -1,30 +1,22 @@
 """Login, logout, forgotten password, profile (language, password, personal API tokens)."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
+from ..authz import P
 from ..core import clock
 from ..core.errors import DomainError
-from ..core.permissions import AUTHENTICATED, PUBLIC, permission
+from ..core.forms import show_errors
+from ..core.permissions import AUTHENTICATED, PUBLIC, actor, can, permission
+from ..core.urls import safe_next
 from . import operations
 from .forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, PreferencesForm,
-                    ResetPasswordForm, RevokeTokenForm, TokenForm, attach_error)
+                    ResetPasswordForm, RevokeTokenForm, TokenForm)
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//` or `/\\` tricks."""
-    if target and target.startswith("/") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and not target.startswith("//"):
-            return target
-    return url_for("core.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,7 +31,7 @@ def login():
             return render_template("auth/login.html", form=form), 422
         login_user(user, remember=form.remember.data)
         session["lang"] = user.locale
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 
@@ -47,6 +39,8 @@ def login():
 @bp.post("/logout")
 @permission(AUTHENTICATED)
 def logout():
+    # A new session version: this session, and any copy of its cookie, ends everywhere.
+    operations.end_sessions(actor())
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("core.home"))
@@ -79,11 +73,14 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            operations.reset_password(token, form.password.data)
+            _user, revoked = operations.reset_password(token, form.password.data)
         except DomainError as error:
-            attach_error(form, error, default="password")
+            show_errors(form, error, default_field="password")
             return _no_referrer((render_template("auth/reset_password.html", form=form), 422))
         flash(_("Your password has been changed. You can log in now."), "success")
+        if revoked:
+            flash(_("Your %(n)d API token(s) have been revoked with the old password.", n=revoked),
+                  "info")
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return _no_referrer((render_template("auth/reset_password.html", form=form), status))
@@ -99,19 +96,16 @@ def _no_referrer(result):
 
 # --- profile ------------------------------------------------------------------------------
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _profile_page(status: int = 200, *, preferences=None, password_form=None, token_form=None,
                   new_token=None):
-    user = _me()
+    user = actor()
     return render_template(
         "auth/profile.html", user=user,
         preferences=preferences or PreferencesForm(formdata=None, prefix="pref", locale=user.locale),
         password_form=password_form or ChangePasswordForm(formdata=None, prefix="pw"),
         token_form=token_form or TokenForm(formdata=None, prefix="token"),
-        tokens=operations.tokens_of(user), now=clock.now(), new_token=new_token,
+        tokens=operations.tokens_of(user) if can(user, P.API_TOKENS_PAGE) else None,
+        now=clock.now(), new_token=new_token,
     ), status
 
 
@@ -124,9 +118,9 @@ def profile():
     if not form.validate_on_submit():
         return _profile_page(422, preferences=form)
     try:
-        operations.set_locale(_me(), form.locale.data)
+        operations.set_locale(actor(), form.locale.data)
     except DomainError as error:
-        attach_error(form, error, default="locale")
+        show_errors(form, error, default_field="locale")
         return _profile_page(422, preferences=form)
     session["lang"] = form.locale.data
     with force_locale(form.locale.data):
@@ -141,27 +135,29 @@ def change_password():
     if not form.validate_on_submit():
         return _profile_page(422, password_form=form)
     try:
-        operations.change_password(_me(), form.current_password.data, form.new_password.data)
+        revoked = operations.change_password(actor(), form.current_password.data, form.new_password.data)
     except DomainError as error:
-        attach_error(form, error, default="new_password")
+        show_errors(form, error, default_field="new_password")
         return _profile_page(422, password_form=form)
-    # The session id carries the password's fingerprint: renew it here, so this
-    # browser stays logged in while every other session of the user ends.
-    login_user(_me())
+    # The session carries the login's session version, new with the password: renew it
+    # here, so this browser stays logged in while every other session of the user ends.
+    login_user(actor())
     flash(_("Your password has been changed; your other sessions have been logged out."), "success")
+    if revoked:
+        flash(_("Your %(n)d API token(s) have been revoked with the old password.", n=revoked), "info")
     return redirect(url_for("auth.profile"))
 
 
 @bp.post("/profile/tokens")
-@permission(AUTHENTICATED)
+@permission(P.API_TOKENS_PAGE)
 def create_token():
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
         return _profile_page(422, token_form=form)
     try:
-        token, raw = operations.create_token(_me(), form.name.data)
+        token, raw = operations.create_token(actor(), form.name.data)
     except DomainError as error:
-        attach_error(form, error, default="name")
+        show_errors(form, error, default_field="name")
         return _profile_page(422, token_form=form)
     # Shown once, on this page only: the raw token is never stored nor put in a cookie.
     response = make_response(*_profile_page(201, new_token={"token": token, "raw": raw}))
@@ -170,11 +166,11 @@ def create_token():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@permission(AUTHENTICATED)
+@permission(P.API_TOKENS_PAGE)
 def revoke_token(token_id: int):
     form = RevokeTokenForm()
     if not form.validate_on_submit():
         return _profile_page(422)
-    token = operations.revoke_token(_me(), token_id)
+    token = operations.revoke_token(actor(), token_id)
     flash(_("The token %(name)s has been revoked.", name=token.name), "success")
     return redirect(url_for("auth.profile"))

@@ -1,0 +1,13 @@
+"""What every domain shares and no domain owns: the clock, money and inputs, errors,
+permissions, the audit log, the outbox, PDFs, the API helpers, the request cycle, the
+menu and home page. Core imports no domain (the import-linter contract checks it)."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from . import api, outbox, request_cycle, templating, views
+    api.init_app(app)
+    request_cycle.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(outbox.outbox_cli)

@@ -10,6 +10,7 @@ from flask import jsonify, request
 from apispec import BasePlugin
 from flask_smorest import Api
 
+from ..extensions import csrf, db
 from .errors import DomainError
 
 PROBLEM_TITLES = {
@@ -73,7 +74,6 @@ class GovernanceApi(Api):
         from . import errorpages  # HTML errors are rendered there
         if not request.path.startswith("/api/"):
             return errorpages.render_http_error(error)
-        from ..extensions import db
         db.session.rollback()
         status = error.code or 500
         data = getattr(error, "data", None) or {}
@@ -110,7 +110,6 @@ def page_args() -> tuple[int, int]:
 def paginate(query: sa.Select, serialize: Callable[[Any], dict], page: int | None = None,
              per_page: int | None = None) -> dict:
     """Run `query` for one page; `total` comes from one COUNT over the same filter."""
-    from ..extensions import db
     if page is None or per_page is None:
         page, per_page = page_args()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
@@ -169,3 +168,22 @@ class ProblemJsonPlugin(BasePlugin):
 
 # The documented shape of every error answer is the problem document we send.
 GovernanceApi.ERROR_SCHEMA = ProblemSchema
+
+api = GovernanceApi()
+
+
+def init_app(app) -> None:
+    api.init_app(app, spec_kwargs={
+        "extra_plugins": [ProblemJsonPlugin()],
+        "info": {"description": "JSON API of the governance platform (API.md). "
+                                "Authenticate with `Authorization: Bearer <token>`."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    })
+
+
+def register_api(blueprint) -> None:
+    """A domain's JSON blueprint: bearer tokens only, so no CSRF token (see
+    core.permissions.check), and documented in the OpenAPI document."""
+    csrf.exempt(blueprint)
+    api.register_blueprint(blueprint)

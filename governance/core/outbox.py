@@ -1,31 +1,46 @@
 """The outbox: every email the platform sends is stored here first (recipient, subject,
 body, attachments, status), in the same transaction as the change that caused it, and
-delivered by SMTP after the commit when MAIL_SERVER is configured. Without SMTP the
-message stays stored and is logged, and admins read it on the outbox page."""
+delivered afterwards by a worker, never inside a request:
+
+- `flask --app wsgi outbox work` runs until stopped (a systemd service in production);
+  several may run at once on PostgreSQL: each claims one message at a time with
+  `SELECT ... FOR UPDATE SKIP LOCKED`, sends it and commits, so each email is sent once.
+- `flask --app wsgi outbox deliver` delivers what is due and stops (cron).
+
+Without MAIL_SERVER a message is only stored (status "stored") and logged. A message
+that cannot be built (a damaged address) or that the SMTP server refuses for good (5xx)
+is marked failed with the reason and never blocks the others; a temporary problem (4xx,
+server unreachable) is retried with a growing delay and ends as failed after
+OUTBOX_MAX_ATTEMPTS attempts. Delivery never turns a committed change into an error.
+"""
 from __future__ import annotations
 
 import enum
 import logging
 import smtplib
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
+import click
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import AwareDateTime, StrEnum
 from . import clock
+from .types import AwareDateTime, StrEnum
 
 log = logging.getLogger(__name__)
 
 
 class OutboxStatus(str, enum.Enum):
-    QUEUED = "queued"    # waiting for delivery after commit
-    SENT = "sent"        # handed to the SMTP server
+    QUEUED = "queued"    # waiting for the worker (see next_attempt_at)
+    SENT = "sent"        # accepted by the SMTP server
     STORED = "stored"    # no SMTP configured: kept here only
-    FAILED = "failed"    # SMTP refused it; `error` says why
+    FAILED = "failed"    # could not be built, refused for good, or too many attempts
 
 
 class OutboxMessage(db.Model):
@@ -41,11 +56,18 @@ class OutboxMessage(db.Model):
         nullable=False, default=OutboxStatus.QUEUED, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
-    # What caused it, for the outbox page ("application 12", "password reset").
-    topic: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
+    # What caused it, as a code and reference ("application:12", "password_reset"):
+    # the outbox page words it in the reader's language.
+    topic: Mapped[str | None] = mapped_column(sa.String(80), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # The body holds a personal link (password reset, activation): shown redacted.
+    sensitive: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", lazy="selectin")
+
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
 
 class OutboxAttachment(db.Model):
@@ -63,69 +85,206 @@ class OutboxAttachment(db.Model):
 
 def send_email(recipient: str, subject: str, body: str, *,
                attachments: list[tuple[str, str, bytes]] | None = None,
-               topic: str | None = None) -> OutboxMessage:
+               topic: str | None = None, sensitive: bool = False) -> OutboxMessage:
     """Queue an email in the current transaction. `attachments` are
     (filename, content_type, data) triples, e.g. a PDF letter or an .ics file."""
-    message = OutboxMessage(created_at=clock.now(), recipient=recipient, subject=subject,
-                            body=body, status=OutboxStatus.QUEUED, topic=topic)
+    now = clock.now()
+    message = OutboxMessage(created_at=now, recipient=(recipient or "")[:254],
+                            subject=(subject or "")[:300], body=body,
+                            status=OutboxStatus.QUEUED, topic=topic, attempts=0,
+                            next_attempt_at=now, sensitive=sensitive)
     for filename, content_type, data in attachments or []:
         message.attachments.append(
             OutboxAttachment(filename=filename, content_type=content_type, data=data))
     db.session.add(message)
-    if has_app_context():
-        g.outbox_pending = True  # delivered after the request's commit
     return message
 
 
-def _build(message: OutboxMessage, sender: str) -> EmailMessage:
+def send_templated(recipient: str | None, locale: str | None, subject, template: str, *,
+                   topic: str, attachments=None, sensitive: bool = False,
+                   **context) -> OutboxMessage | None:
+    """Queue one email written in the recipient's language: `subject` is a lazy string
+    (_l) and the template's strings are translated inside force_locale. Nobody to write
+    to (a member without an email): nothing is queued."""
+    if not recipient:
+        return None
+    from flask import render_template
+    from flask_babel import force_locale
+    with force_locale(locale or "it"):
+        body = render_template(template, cooperative_name=current_app.config["COOPERATIVE_NAME"],
+                               **context)
+        return send_email(recipient, str(subject), body, attachments=attachments, topic=topic,
+                          sensitive=sensitive)
+
+
+def build(message: OutboxMessage, sender: str) -> EmailMessage:
+    """The MIME message; ValueError if a header cannot be written (e.g. a line break in
+    the address): such a message can never be sent."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body)
     for att in message.attachments:
         maintype, _, subtype = att.content_type.partition("/")
         email.add_attachment(att.data, maintype=maintype, subtype=subtype or "octet-stream",
                              filename=att.filename)
+    if "\n" in message.recipient or "\r" in message.recipient or "," in message.recipient:
+        raise ValueError("the recipient is not one address")
+    email.as_bytes()  # header problems surface here, not halfway through SMTP
     return email
 
 
-def deliver_queued(limit: int = 100) -> int:
-    """Deliver queued messages; called after each request's commit and by
-    `flask outbox deliver`. Returns how many were handled. Commits its own changes."""
-    config = current_app.config
-    queued = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.QUEUED)
-        .order_by(OutboxMessage.id).limit(limit)).all()
-    if not queued:
-        return 0
-    if not config.get("MAIL_SERVER"):
-        for message in queued:
-            message.status = OutboxStatus.STORED
-            log.info("email stored (no MAIL_SERVER): to=%s subject=%s", message.recipient,
-                     message.subject)
-        db.session.commit()
-        return len(queued)
-    smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-    try:
-        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the n-th failed attempt: 1, 2, 4 ... minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _due_query():
+    return (sa.select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.QUEUED,
+                   sa.or_(OutboxMessage.next_attempt_at.is_(None),
+                          OutboxMessage.next_attempt_at <= clock.now()))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))
+
+
+def _claim_next() -> OutboxMessage | None:
+    """One due message, locked until this transaction ends; other workers skip it."""
+    return db.session.scalars(_due_query().limit(1).with_for_update(skip_locked=True)).first()
+
+
+class _Connection:
+    """An SMTP connection opened on first use and kept for the following messages."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp = None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            config = self.config
+            smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+            self.smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
             if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-                smtp.starttls()
+                self.smtp.starttls()
             if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            for message in queued:
-                try:
-                    smtp.send_message(_build(message, config["MAIL_SENDER"]))
-                    message.status = OutboxStatus.SENT
-                    message.sent_at = clock.now()
-                    message.error = None
-                except smtplib.SMTPException as exc:
-                    message.status = OutboxStatus.FAILED
-                    message.error = str(exc)
+                self.smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        self.smtp.send_message(email)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+
+def _fail(message: OutboxMessage, reason: str) -> None:
+    message.status = OutboxStatus.FAILED
+    message.error = reason[:2000]
+    message.next_attempt_at = None
+
+
+def _deliver_one(message: OutboxMessage, connection: _Connection | None, config) -> None:
+    message.attempts += 1
+    if connection is None:
+        message.status = OutboxStatus.STORED
+        message.next_attempt_at = None
+        log.info("email stored (no MAIL_SERVER): to=%s subject=%s", message.recipient,
+                 message.subject)
+        return
+    try:
+        email = build(message, config["MAIL_SENDER"])
+    except (ValueError, TypeError, UnicodeError) as exc:
+        _fail(message, f"cannot be built: {exc}")
+        return
+    try:
+        connection.send(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        answers = "; ".join(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                            for code, text in exc.recipients.values())
+        _fail(message, answers)
+        return
+    except smtplib.SMTPResponseException as exc:
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        answer = f"{exc.smtp_code} {text}"
+        if 500 <= exc.smtp_code < 600:
+            _fail(message, answer)
+            connection.close()
+            return
+        _retry_later(message, answer, config)
+        connection.close()
+        return
     except (OSError, smtplib.SMTPException) as exc:
-        # Server unreachable: keep them queued for the next attempt, note the error.
-        log.warning("SMTP delivery failed: %s", exc)
-        for message in queued:
-            message.error = str(exc)
-    db.session.commit()
-    return len(queued)
+        _retry_later(message, str(exc) or type(exc).__name__, config)
+        connection.close()
+        return
+    message.status = OutboxStatus.SENT
+    message.sent_at = clock.now()
+    message.error = None
+    message.next_attempt_at = None
+
+
+def _retry_later(message: OutboxMessage, reason: str, config) -> None:
+    if message.attempts >= int(config.get("OUTBOX_MAX_ATTEMPTS", 8)):
+        _fail(message, f"{reason} (after {message.attempts} attempts)")
+        return
+    message.error = reason[:2000]
+    message.next_attempt_at = clock.now() + retry_delay(message.attempts)
+
+
+def deliver_due(limit: int | None = None) -> int:
+    """Deliver due messages one at a time, each in its own transaction (commit after
+    each, so a crash never resends what was already committed as sent). Returns how
+    many were handled."""
+    config = current_app.config
+    connection = _Connection(config) if config.get("MAIL_SERVER") else None
+    handled = 0
+    try:
+        while limit is None or handled < limit:
+            message = _claim_next()
+            if message is None:
+                db.session.rollback()
+                break
+            try:
+                _deliver_one(message, connection, config)
+            except Exception as exc:  # noqa: BLE001 - one broken message never blocks the rest
+                log.exception("outbox message %s could not be handled", message.id)
+                _fail(message, f"unexpected error: {type(exc).__name__}")
+            db.session.commit()
+            handled += 1
+    finally:
+        if connection is not None:
+            connection.close()
+    return handled
+
+
+outbox_cli = AppGroup("outbox", help="The email outbox.")
+
+
+@outbox_cli.command("deliver")
+def deliver_command():
+    """Deliver the emails that are due, then stop (for cron)."""
+    click.echo(f"handled {deliver_due()} message(s)")
+
+
+@outbox_cli.command("work")
+@click.option("--idle", default=2.0, show_default=True, help="Seconds to wait when nothing is due.")
+@click.option("--once", is_flag=True, help="Stop when nothing is due (tests, scripts).")
+def work_command(idle, once):
+    """Deliver emails until stopped (Ctrl-C or SIGTERM); several workers may run at once."""
+    total = 0
+    try:
+        while True:
+            handled = deliver_due()
+            total += handled
+            if not handled:
+                if once:
+                    break
+                time.sleep(idle)
+    except KeyboardInterrupt:
+        pass
+    click.echo(f"handled {total} message(s)")

@@ -1,17 +1,15 @@
-"""One commit per request, in one place (CONVENTIONS.md habit 2), and the ways a
-request is authenticated (session cookie for pages, bearer token for the API)."""
+"""One commit per request, in one place (CONVENTIONS.md habit 2): a success commits the
+whole use case, any error rolls it back. Emails queued by the use case are delivered by
+the outbox worker afterwards, never inside the request (core.outbox)."""
 from __future__ import annotations
 
-import hmac
 import logging
 
-import sqlalchemy as sa
 from flask import g, has_app_context, request
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db, login_manager
-from . import clock
+from ..extensions import db
 from .api import problem, problem_from_domain
 from .errorpages import render_error_page
 from .errors import DomainError
@@ -43,52 +41,24 @@ def accepts_content_type(endpoint: str, *mimetypes: str):
     NON_JSON_API_ENDPOINTS.setdefault(endpoint, set()).update(mimetypes)
 
 
+_api_identity_loader = None
+
+
+def identify_api_requests_with(loader) -> None:
+    """On /api the identity comes from the bearer token alone (auth registers the loader
+    that sets it); it runs first, before the body is checked against the permission."""
+    global _api_identity_loader
+    _api_identity_loader = loader
+
+
 def init_app(app):
-    from ..auth.models import ApiToken, User, hash_token
-
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None
-
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, fingerprint = (session_id or "").partition(".")
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        if user is None or not hmac.compare_digest(fingerprint, user.session_fingerprint()):
-            return None  # the password changed since this session logged in
-        return user
-
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if not header.lower().startswith("bearer "):
-            return None
-        raw = header[7:].strip()
-        token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
-        now = clock.now()
-        if token is None or not token.is_valid(now) or not token.user.is_active:
-            return None
-        g.authenticated_by_token = True
-        g.api_token_id = token.id
-        from ..auth.operations import touch_token
-        touch_token(token, now)  # "last used" on the profile; committed with the request
-        return token.user
-
     @app.before_request
-    def api_uses_tokens_only():
-        """On /api the identity comes from the bearer token alone: a browser's session
-        cookie must neither authenticate an API call nor shadow a token sent with it."""
-        if request.path.startswith("/api/"):
-            from flask_login import AnonymousUserMixin
-            user = load_user_from_token(request)
-            g._login_user = user if user is not None else AnonymousUserMixin()
-        return None
-
-    @app.before_request
-    def check_api_body():
-        if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
+    def prepare_api_request():
+        if not request.path.startswith("/api/"):
+            return None
+        if _api_identity_loader is not None:
+            _api_identity_loader()
+        if request.method not in BODY_METHODS:
             return None
         if not request.content_length and not request.data:
             if request.method == "PATCH":
@@ -99,6 +69,8 @@ def init_app(app):
         if getattr(view, "permission", None):
             from .permissions import check
             check(view.permission)
+            if getattr(view, "credential", None) is not None:
+                view.credential()
         # JSON everywhere, unless the endpoint declared other body types (CSV import).
         allowed = NON_JSON_API_ENDPOINTS.get(request.endpoint or "") or {"application/json"}
         if request.mimetype not in allowed:
@@ -128,13 +100,6 @@ def init_app(app):
                 return problem(409, "The change conflicts with data saved meanwhile; "
                                     "nothing was stored. Reload and try again.", "conflict")
             return render_error_page(409)[0], 409
-        if g.pop("outbox_pending", False):
-            from .outbox import deliver_queued
-            try:
-                deliver_queued()
-            except SQLAlchemyError:  # delivery is retried by `flask outbox deliver`
-                db.session.rollback()
-                log.exception("outbox delivery failed")
         return response
 
     @app.errorhandler(DomainError)

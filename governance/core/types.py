@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import timezone
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator

@@ -1,11 +1,13 @@
 """Home page, language switch, and the API docs' assets served from this server."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, redirect, render_template, request, send_from_directory, session
 from flask_login import current_user
 
 from ..extensions import db
+from .navigation import home_cards
 from .permissions import PUBLIC, permission
+from .urls import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -13,7 +15,10 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @permission(PUBLIC)
 def home():
-    return render_template("core/home.html")
+    """Each role lands on its work: the cards the domains registered for what the
+    user has to do (core.navigation), then the menu."""
+    cards = home_cards(current_user) if current_user.is_authenticated else []
+    return render_template("core/home.html", cards=cards)
 
 
 @bp.post("/language")
@@ -25,10 +30,7 @@ def set_language():
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.locale = lang
-    target = request.form.get("next") or url_for("core.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.get("/api/v1/docs/assets/<path:filename>")

@@ -4,7 +4,27 @@ share payments, refunds after the accounts, and the annual membership report
 (art. 2528 c.c.).
 
 Modules follow CONVENTIONS.md: models (state enums with guarded transitions), rules
-(pure functions: deadlines, effective dates, refunds), operations (one function per
-use case; flush, never commit), queries (read helpers), forms/views (HTML),
-schemas/api (JSON), letters (PDF and document texts).
+(pure functions: deadlines, effective dates, refunds), operations/ (one function per
+use case, grouped: applying, deciding, appeals, leaving, shares, accounts; flush, never
+commit), notifications (the emails), signals (what later domains listen to), queries
+(read helpers), forms/views (HTML), schemas/api (JSON), letters (PDF and documents).
 """
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ..authz import P
+    from ..core.api import register_api
+    from ..core.navigation import NavItem, register_nav
+    from . import api, cli, views
+    app.register_blueprint(views.bp)
+    register_api(api.blp)
+    app.cli.add_command(cli.lifecycle_cli)
+    register_nav(
+        app,
+        NavItem("lifecycle.queue", _l("Applications"), P.APPLICATIONS_READ, order=20),
+        NavItem("lifecycle.withdrawals", _l("Withdrawals"), P.WITHDRAWALS_READ, order=30),
+        NavItem("lifecycle.report", _l("Membership report"), P.MEMBERSHIP_REPORT_READ, order=40),
+    )

@@ -21,39 +21,30 @@ and the same email can apply again later.
 - The applicant's id in the session is forgotten whenever someone logs in or out in
   the same browser (Flask-Login's signals, connected below), so a shared computer does
   not show one person's application to the next.
-- Activation links carry the login's password fingerprint (User.session_fingerprint())
-  and expire on governance.core.clock: a new password kills them, and an account that
-  is already active, or was activated and then deactivated, is never (re)activated by
-  a link (operations.activate_account).
+- Applicant tokens carry the application's random access version: the applicant revokes
+  them all at once (`DELETE /api/v1/applications/tokens`), and none works once the
+  application is admitted (the member then logs in).
+- Activation links carry the login's session version (User.session_version) and expire
+  on governance.core.clock: a new password kills them, and an account that is already
+  active, or was activated and then deactivated, is never (re)activated by a link
+  (operations.activate_account).
 """
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from flask import current_app, g, request, session
 from flask_login import current_user, user_logged_in, user_logged_out
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
-from ..core import clock
-
+from ..core import tokens
 from ..extensions import db
-from .models import Application
+from .models import Application, ApplicationStatus
 
 SESSION_KEY = "applicant_application_id"
 TOKEN_PREFIX = "app_"
 _TOKEN_SALT = "applications.applicant-token"
 _ACTIVATION_SALT = "applications.activate"
-
-
-class _ClockTimestampSigner(TimestampSigner):
-    """itsdangerous reads time.time(); the platform's one clock is governance.core.clock
-    (as for the password-reset links), so tokens expire when tests move the clock."""
-
-    def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
-
-
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=salt, signer=_ClockTimestampSigner)
 
 
 # --- HTML: the applicant's session -------------------------------------------------
@@ -95,29 +86,45 @@ def session_application() -> Application | None:
 # --- API: applicant tokens ------------------------------------------------------------
 
 def applicant_token(application: Application) -> str:
-    return TOKEN_PREFIX + _serializer(_TOKEN_SALT).dumps({"a": application.id})
+    if not application.access_version:
+        new_access_version(application)
+    return TOKEN_PREFIX + tokens.sign(_TOKEN_SALT, {"a": application.id, "v": application.access_version})
+
+
+def new_access_version(application: Application) -> None:
+    """Revoke every applicant token of the application."""
+    application.access_version = secrets.token_hex(16)
 
 
 def token_max_age() -> int:
     return int(current_app.config.get("API_TOKEN_DAYS", 90)) * 86400
 
 
-def application_id_from_token(raw: str) -> int | None:
+def application_from_token(raw: str) -> Application | None:
+    """The application an applicant token still opens: not forged or expired, not
+    revoked, and not admitted (a member logs in instead)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     try:
-        data = _serializer(_TOKEN_SALT).loads(raw[len(TOKEN_PREFIX):], max_age=token_max_age())
-    except BadSignature:
+        data, _issued = tokens.load(_TOKEN_SALT, raw[len(TOKEN_PREFIX):], token_max_age())
+    except tokens.TokenInvalid:
         return None
-    return data.get("a") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+        return None
+    application = db.session.get(Application, data["a"])
+    if application is None or not application.access_version \
+            or data.get("v") != application.access_version \
+            or application.status == ApplicationStatus.ADMITTED:
+        return None
+    return application
 
 
-def bearer_application_id() -> int | None:
-    """The application id carried by this API request's applicant token, if any."""
+def bearer_application() -> Application | None:
+    """The application opened by this API request's applicant token, if any."""
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
-    return application_id_from_token(header[7:].strip())
+    return application_from_token(header[7:].strip())
 
 
 def api_user():
@@ -133,20 +140,18 @@ ACTIVATION_MAX_AGE = 60 * 86400  # the welcome letter's link works for 60 days
 
 
 def activation_token(user, application_id: int) -> str:
-    """The welcome email's link: the login, the application, and the fingerprint of the
-    login's password now (a changed password, e.g. one chosen at activation, kills it)."""
-    return _serializer(_ACTIVATION_SALT).dumps(
-        {"u": user.id, "a": application_id, "f": user.session_fingerprint()})
+    """The welcome email's link: the login, the application, and the login's session
+    version now (a new password, e.g. one chosen at activation, kills it)."""
+    return tokens.sign(_ACTIVATION_SALT, {"u": user.id, "a": application_id, "v": user.session_version})
 
 
 def read_activation_token(token: str) -> dict | None:
-    """{"u": user id, "a": application id, "f": fingerprint, "issued_at": aware
+    """{"u": user id, "a": application id, "v": session version, "issued_at": aware
     datetime}, or None if forged or expired. Whether it still fits the login is
     checked by operations.activation_user()."""
     try:
-        data, issued = _serializer(_ACTIVATION_SALT).loads(token, max_age=ACTIVATION_MAX_AGE,
-                                                           return_timestamp=True)
-    except BadSignature:
+        data, issued = tokens.load(_ACTIVATION_SALT, token, ACTIVATION_MAX_AGE)
+    except tokens.TokenInvalid:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None

@@ -14,9 +14,10 @@ from flask_smorest import Blueprint
 from ..core import clock
 from ..core.api import ProblemSchema, paginate
 from ..core.errors import DomainError
-from ..core.permissions import (AUTHENTICATED, PUBLIC, REGISTER_READERS, NotAllowed, Role,
-                                Unauthorized, can_see_member, permission, user_has_role)
-from ..members.queries import member_by_number
+from ..authz import P
+from ..core.permissions import AUTHENTICATED, PUBLIC, NotAllowed, Unauthorized, actor, can, permission
+from ..extensions import db
+from ..members.access import load_own, load_visible
 from ..statute.queries import value_on
 from . import access, operations, queries, rules
 from .models import AppealStatus, Application, ApplicationStatus, WithdrawalStatus
@@ -35,9 +36,6 @@ blp = Blueprint("lifecycle_api", __name__, url_prefix="/api/v1",
                 description="Membership lifecycle (DOMAIN.md §3): applications and the board's "
                             "decision, appeals, withdrawals and exits, share payments, accounts "
                             "approvals, the annual membership report.")
-
-REPORT_READERS = (Role.BOARD, Role.SECRETARY, Role.AUDITOR)
-
 
 # --- serialisation -----------------------------------------------------------------------
 
@@ -76,37 +74,31 @@ def _shares(member) -> dict:
 
 # --- object-level checks -------------------------------------------------------------------
 
-def _authorise_application(application_id: int, *, readers=(Role.BOARD,)) -> None:
+def _authorise_application(application_id: int) -> None:
     """API.md: the board with a user token, the applicant with their applicant token,
     or the admitted member (the applicant, now with a login) with their own token."""
     user = access.api_user()
-    if user is not None and readers and user_has_role(user, *readers):
+    if user is not None and can(user, P.APPLICATIONS_API_READ):
         return
-    token_application = access.bearer_application_id()
+    token_application = access.bearer_application()
     if token_application is not None:
-        if token_application != application_id:
+        if token_application.id != application_id:
             raise NotAllowed()
         return
     if user is None:
         raise Unauthorized()
-    if readers and user.member_id is not None:
-        application = queries.get_application(application_id)
-        if application.member_id == user.member_id:
+    if user.member_id is not None:
+        # the admitted applicant, now a member; another id, existing or not, is refused alike
+        application = db.session.get(Application, application_id)
+        if application is not None and application.member_id == user.member_id:
             return
     raise NotAllowed()
 
 
-def _own_or_readers(number: int, readers=REGISTER_READERS):
-    """The register entry, for its readers (404 if there is none) or the member
-    themself. Anyone else gets 403 for every other number, existing or not, so a member
-    cannot probe which numbers exist (as governance.members.views.load_visible)."""
-    user = access.api_user()
-    if not user_has_role(user, *readers):
-        member = member_by_number(number)
-        if member is None or not can_see_member(user, member):
-            raise NotAllowed()
-        return member
-    return queries.get_member(number)
+def _applicant_token_required() -> None:
+    """Only the applicant, with one of their applicant tokens."""
+    if access.bearer_application() is None:
+        raise Unauthorized() if access.api_user() is None else NotAllowed()
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -149,8 +141,17 @@ def create_applicant_token(args):
             "token": access.applicant_token(application)}
 
 
+@blp.route("/applications/tokens", methods=["DELETE"])
+@permission(PUBLIC, credential=_applicant_token_required)
+@blp.response(204)
+@blp.alt_response(401, schema=ProblemSchema, description="No valid applicant token")
+def revoke_applicant_tokens():
+    """Revoke every applicant token of the caller's application (the one sent included)."""
+    operations.revoke_applicant_tokens(access.bearer_application())
+
+
 @blp.route("/applications", methods=["GET"])
-@permission(Role.BOARD)  # API.md: (board)
+@permission(P.APPLICATIONS_API_READ)  # API.md: (board)
 @blp.arguments(ApplicationListQuerySchema, location="query")
 @blp.response(200, ApplicationPageSchema)
 def list_applications(args):
@@ -172,7 +173,7 @@ def get_application(application_id: int):
 
 
 @blp.route("/applications/<int:application_id>/decision", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.APPLICATION_DECIDE)
 @blp.arguments(DecisionSchema)
 @blp.response(200, DecisionResultSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="already_decided, admission_required")
@@ -184,7 +185,7 @@ def decide_application(args, application_id: int):
     email is an existing login that may not be linked to the new member (a staff login,
     another member's): the office links one by hand."""
     application = queries.get_application(application_id)
-    operations.decide_application(application, args, access.api_user())
+    operations.decide_application(application, args, actor())
     answer = {"status": application.status.value,
               "member_number": application.member.number if application.member else None}
     if application.status == ApplicationStatus.ADMITTED:
@@ -194,14 +195,15 @@ def decide_application(args, application_id: int):
 
 
 @blp.route("/applications/<int:application_id>/appeal", methods=["POST"])
-@permission(PUBLIC)  # object-level: the applicant, with their applicant token
+@permission(PUBLIC, credential=_applicant_token_required)
 @blp.arguments(AppealCreateSchema)
 @blp.response(200, AppealResultSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="not_appealable")
 @blp.alt_response(422, schema=ProblemSchema, description="appeal_deadline")
 def appeal_application(args, application_id: int):
     """The refused applicant appeals to the assembly, within 60 days of the notice."""
-    _authorise_application(application_id, readers=())
+    if access.bearer_application().id != application_id:
+        raise NotAllowed()
     appeal = operations.lodge_appeal(queries.get_application(application_id), args["text"])
     return {"status": appeal.application.status.value, "appeal_id": appeal.id}
 
@@ -209,7 +211,7 @@ def appeal_application(args, application_id: int):
 # --- appeals ----------------------------------------------------------------------------------
 
 @blp.route("/appeals", methods=["GET"])
-@permission(Role.BOARD)
+@permission(P.APPEALS_READ)
 @blp.arguments(AppealListQuerySchema, location="query")
 @blp.response(200, AppealPageSchema)
 def list_appeals(args):
@@ -219,27 +221,27 @@ def list_appeals(args):
 
 
 @blp.route("/appeals/<int:appeal_id>/decision", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.APPEAL_DECIDE)
 @blp.arguments(AppealDecisionSchema)
 @blp.response(200, AppealSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="already_decided")
 def decide_appeal(args, appeal_id: int):
     """Record the assembly's decision on an appeal; upheld sends it back to the board."""
-    appeal = operations.record_appeal_decision(queries.get_appeal(appeal_id), args, access.api_user())
+    appeal = operations.record_appeal_decision(queries.get_appeal(appeal_id), args, actor())
     return _appeal(appeal)
 
 
 # --- leaving ----------------------------------------------------------------------------------
 
 @blp.route("/members/<int:number>/exit", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.EXIT_RECORD)
 @blp.arguments(ExitCreateSchema)
 @blp.response(200, ExitSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="not_active, already_exited")
 @blp.alt_response(422, schema=ProblemSchema, description="decision_date, reasons_required")
 def record_exit(args, number: int):
     """Record a withdrawal, exclusion (reasons mandatory), death or lapse."""
-    return operations.record_exit(queries.get_member(number), args, access.api_user())
+    return operations.record_exit(queries.get_member(number), args, actor())
 
 
 @blp.route("/members/<int:number>/exit", methods=["GET"])
@@ -247,38 +249,38 @@ def record_exit(args, number: int):
 @blp.response(200, ExitSchema)
 def get_exit(number: int):
     """The member's exit, if recorded (404 otherwise)."""
-    exit_ = queries.member_exit(_own_or_readers(number))
+    exit_ = queries.member_exit(load_visible(number))
     if exit_ is None:
         raise DomainError("not_found", _("No exit recorded for member n. %(n)d.", n=number), status=404)
     return exit_
 
 
 @blp.route("/members/<int:number>/exit/challenge", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.EXIT_RECORD)
 @blp.arguments(ChallengeSchema)
 @blp.response(200, ExitSchema)
 def record_challenge(args, number: int):
     """The excluded member challenged the exclusion in court on this date."""
-    return operations.record_challenge(queries.get_member(number), args, access.api_user())
+    return operations.record_challenge(queries.get_member(number), args, actor())
 
 
 @blp.route("/members/<int:number>/withdrawal-requests", methods=["POST"])
-@permission(AUTHENTICATED)  # object-level: the member themself, or the board
+@permission(P.WITHDRAWAL_REQUEST_OWN)  # and only for their own entry
 @blp.arguments(WithdrawalCreateSchema)
 @blp.response(201, WithdrawalSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="already_requested, not_active, already_exited")
 def request_withdrawal(args, number: int):
-    """Ask to withdraw (the member), or record a paper request (the board)."""
-    user = access.api_user()
-    member = _own_or_readers(number, readers=(Role.BOARD,))
-    is_board = user_has_role(user, Role.BOARD)
-    if args.get("requested_on") and not is_board:
-        raise DomainError("validation", _("Only the board can date a request."), field="requested_on")
-    return operations.request_withdrawal(member, args, user)
+    """The member asks to withdraw (only for their own entry; the board records a paper
+    request through `POST /members/{number}/exit` with `kind: withdrawal`)."""
+    member = load_own(number)
+    if args.get("requested_on"):
+        raise DomainError("validation", _("A request is dated the day it is made; the board "
+                                          "records paper requests as an exit."), field="requested_on")
+    return operations.request_withdrawal(member, args, actor())
 
 
 @blp.route("/withdrawal-requests", methods=["GET"])
-@permission(Role.BOARD)
+@permission(P.WITHDRAWALS_READ)
 @blp.arguments(WithdrawalListQuerySchema, location="query")
 @blp.response(200, WithdrawalPageSchema)
 def list_withdrawals(args):
@@ -288,7 +290,7 @@ def list_withdrawals(args):
 
 
 @blp.route("/withdrawal-requests/<int:request_id>/decision", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.WITHDRAWAL_DECIDE)
 @blp.arguments(WithdrawalDecisionSchema)
 @blp.response(200, WithdrawalSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="already_decided")
@@ -296,15 +298,15 @@ def list_withdrawals(args):
 def decide_withdrawal(args, request_id: int):
     """Accept (the exit is recorded, effective per DOMAIN.md §3.4) or refuse (reasons)."""
     return operations.decide_withdrawal(queries.get_withdrawal_request(request_id), args,
-                                        access.api_user())
+                                        actor())
 
 
 @blp.route("/exits/apply-due", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.EXITS_APPLY)
 @blp.response(200, AppliedExitsSchema)
 def apply_due_exits():
     """Change the status of members whose exit took effect (idempotent)."""
-    return {"applied": len(operations.apply_due_exits(clock.today(), access.api_user()))}
+    return {"applied": len(operations.apply_due_exits(clock.today(), actor()))}
 
 
 # --- shares and accounts -------------------------------------------------------------------------
@@ -314,23 +316,23 @@ def apply_due_exits():
 @blp.response(200, SharesSchema)
 def get_shares(number: int):
     """Shares subscribed and paid (paid / partly_paid / unpaid), with the payments."""
-    return _shares(_own_or_readers(number))
+    return _shares(load_visible(number))
 
 
 @blp.route("/members/<int:number>/share-payments", methods=["POST"])
-@permission(Role.SECRETARY)
+@permission(P.SHARE_PAYMENT_RECORD)
 @blp.arguments(SharePaymentCreateSchema)
 @blp.response(201, SharesSchema)
 @blp.alt_response(422, schema=ProblemSchema, description="validation (amount, paid_on)")
 def record_share_payment(args, number: int):
     """The secretary records a payment of shares; answers the updated shares."""
     member = queries.get_member(number)
-    operations.record_share_payment(member, args, access.api_user())
+    operations.record_share_payment(member, args, actor())
     return _shares(member)
 
 
 @blp.route("/accounts-approvals", methods=["GET"])
-@permission(Role.BOARD, Role.SECRETARY, Role.AUDITOR)
+@permission(P.ACCOUNTS_APPROVALS_READ)
 @blp.response(200, AccountsApprovalSchema(many=True))
 def list_accounts_approvals():
     """Approval dates of the financial years' accounts, latest first."""
@@ -338,13 +340,13 @@ def list_accounts_approvals():
 
 
 @blp.route("/accounts-approvals", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.ACCOUNTS_APPROVAL_RECORD)
 @blp.arguments(AccountsApprovalCreateSchema)
 @blp.response(201, AccountsApprovalResultSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="already_recorded")
 def record_accounts_approval(args):
     """Record the approval of a year's accounts: share refunds of that year's exits fall due."""
-    approval = operations.record_accounts_approval(args, access.api_user())
+    approval = operations.record_accounts_approval(args, actor())
     return {"financial_year": approval.financial_year, "approved_on": approval.approved_on,
             "refund_due_on": operations.refund_due_after(approval),
             "exits_updated": len(queries.exits_in_year(approval.financial_year))}
@@ -357,7 +359,7 @@ def _report_year(args) -> int:
 
 
 @blp.route("/reports/membership", methods=["GET"])
-@permission(*REPORT_READERS)
+@permission(P.MEMBERSHIP_REPORT_READ)
 @blp.arguments(ReportQuerySchema, location="query")
 @blp.response(200, ReportSchema)
 def membership_report(args):
@@ -372,7 +374,7 @@ def membership_report(args):
 
 
 @blp.route("/reports/membership.csv", methods=["GET"])
-@permission(*REPORT_READERS)
+@permission(P.MEMBERSHIP_REPORT_READ)
 @blp.arguments(ReportCsvQuerySchema, location="query")
 @blp.response(200, description="text/csv: the report's lines, or its counts (`part=counts`)")
 def membership_report_csv(args):

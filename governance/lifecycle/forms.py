@@ -7,25 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField,
                      StringField, TelField, TextAreaField)
-from wtforms.fields import Field
 from wtforms.validators import DataRequired, EqualTo
 
-from ..core.errors import DomainError
+from ..members.models import Category
 
 DATE = {"type": "date"}
 
 
-class Required:
-    """Marks a field as required (the asterisk, and the `required` attribute that screen
-    readers announce) without checking it: the operation does, once for HTML and API."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        pass
-
-
-REQUIRED = [Required()]
+from ..core.forms import REQUIRED  # noqa: E402
 
 
 def _choices(*pairs) -> list[SelectChoice]:
@@ -33,10 +22,7 @@ def _choices(*pairs) -> list[SelectChoice]:
 
 
 def category_choices():
-    return _choices(("", _l("Choose…")), ("worker", _l("Worker member")),
-                    ("volunteer", _l("Volunteer member")), ("user", _l("User member")),
-                    ("financing", _l("Financing member")),
-                    ("legal_person", _l("Legal person (company, association)")))
+    return _choices(*Category.choices(blank=_l("Choose…")))
 
 
 class ApplicationForm(FlaskForm):
@@ -142,18 +128,3 @@ class SharePaymentForm(FlaskForm):
 class AccountsApprovalForm(FlaskForm):
     year = StringField(_l("Financial year"), render_kw={"type": "number", "inputmode": "numeric"})
     approved_on = StringField(_l("Date the assembly approved the accounts"), render_kw=DATE)
-
-
-def apply_errors(form: FlaskForm, error: DomainError) -> None:
-    """Put an operation's errors next to the form's fields (the rest above the form)."""
-    placed = False
-    for name, messages in (error.errors or {}).items():
-        field = form._fields.get(name)
-        if isinstance(field, Field) and name != "csrf_token":
-            field.errors = list(field.errors or []) + list(messages)
-            placed = True
-        else:
-            form.form_errors.extend(messages)
-            placed = True
-    if not placed:
-        form.form_errors.append(error.message)

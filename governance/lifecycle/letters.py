@@ -68,7 +68,7 @@ def admission_letter(application, member: Member, share_value: Decimal) -> bytes
             "We are pleased to inform you that the board of directors, at its meeting of "
             "%(date)s, admitted you as a member of the cooperative in the category "
             "\"%(category)s\" (art. 2528 of the Civil Code).",
-            date=format_date(application.decided_on, "long"), category=category_label(member.category.value)))
+            date=format_date(application.decided_on, "long"), category=member.category.label))
         pdf.table([_("Register number"), _("Admission date"), _("Shares subscribed"), _("Amount due")],
                   [[str(member.number), format_date(member.admitted_on, "short"),
                     f"{member.shares_subscribed} x {format_eur(share_value)}",
@@ -91,10 +91,3 @@ def admission_letter(application, member: Member, share_value: Decimal) -> bytes
         pdf.paragraph(_("Welcome to the cooperative."))
         pdf.paragraph(_("For the board of directors"), style="B")
         return pdf.to_bytes()
-
-
-def category_label(value: str) -> str:
-    labels = {"worker": _("Worker member"), "volunteer": _("Volunteer member"),
-              "user": _("User member"), "financing": _("Financing member"),
-              "legal_person": _("Legal person")}
-    return labels.get(value, value)

@@ -12,28 +12,35 @@ state does not allow them, so the HTML views and the API cannot bypass them.
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.errors import Conflict
+from ..core.labels import LabeledEnum
 from ..core.types import AwareDateTime, Money, StrEnum
 from ..extensions import db
-from ..members.models import Category, Member
-from .labels import status_label
+from ..members.models import Category, ExitKind, Member
 
 
-class ApplicationStatus(str, enum.Enum):
+class ApplicationStatus(LabeledEnum):
     SUBMITTED = "submitted"              # waiting for the board's decision
     ADMITTED = "admitted"                # entered in the register (member_id set)
     REJECTED = "rejected"                # refused with reasons; may be appealed
     APPEALED = "appealed"                # appeal waiting for the assembly
     APPEAL_UPHELD = "appeal_upheld"      # the assembly upheld the appeal: the board must admit
     APPEAL_REJECTED = "appeal_rejected"  # the assembly confirmed the refusal (final)
+
+    __labels__ = {"submitted": _l("Waiting for the board"), "admitted": _l("Admitted"),
+                  "rejected": _l("Refused"), "appealed": _l("Appeal waiting for the assembly"),
+                  "appeal_upheld": _l("Appeal upheld: admission required"),
+                  "appeal_rejected": _l("Refusal confirmed by the assembly")}
+    __tones__ = {"submitted": "secondary", "admitted": "success", "rejected": "danger",
+                 "appealed": "warning", "appeal_upheld": "info", "appeal_rejected": "dark"}
 
 
 # Waiting for someone (the board or the assembly): one such application per tax code.
@@ -68,6 +75,8 @@ class Application(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="it")
     # The password chosen to follow the application; moved to the login at admission.
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    # Applicant tokens carry it: a new one revokes them all (access.new_access_version).
+    access_version: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
     accepted_statute_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     accepted_privacy_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     submitted_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
@@ -132,7 +141,7 @@ class Application(db.Model):
         if not self.is_decidable:
             raise Conflict("already_decided", _(
                 "Application %(id)d was already decided (status: %(status)s).",
-                id=self.id, status=status_label(self.status)))
+                id=self.id, status=self.status.label))
 
     def mark_admitted(self, member: Member, decided_on: date, decided_by_id: int | None) -> None:
         self.ensure_decidable()
@@ -158,7 +167,7 @@ class Application(db.Model):
         if self.status != ApplicationStatus.REJECTED or self.appeal is not None:
             raise Conflict("not_appealable", _(
                 "Only a refused application can be appealed, once (status: %(status)s).",
-                status=status_label(self.status)))
+                status=self.status.label))
         self.status = ApplicationStatus.APPEALED
 
     def mark_appeal_outcome(self, upheld: bool) -> None:
@@ -167,10 +176,13 @@ class Application(db.Model):
         self.status = ApplicationStatus.APPEAL_UPHELD if upheld else ApplicationStatus.APPEAL_REJECTED
 
 
-class AppealStatus(str, enum.Enum):
+class AppealStatus(LabeledEnum):
     PENDING = "pending"    # waiting for an assembly (with or without an agenda item yet)
     UPHELD = "upheld"      # the assembly upheld it: the board must admit
     REJECTED = "rejected"  # the assembly confirmed the refusal
+
+    __labels__ = {"pending": _l("Pending"), "upheld": _l("Upheld"), "rejected": _l("Refused")}
+    __tones__ = {"pending": "secondary", "upheld": "success", "rejected": "danger"}
 
 
 class AdmissionAppeal(db.Model):
@@ -207,10 +219,13 @@ class AdmissionAppeal(db.Model):
     )
 
 
-class WithdrawalStatus(str, enum.Enum):
+class WithdrawalStatus(LabeledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REFUSED = "refused"
+
+    __labels__ = {"pending": _l("Pending"), "accepted": _l("Accepted"), "refused": _l("Refused")}
+    __tones__ = {"pending": "secondary", "accepted": "success", "refused": "danger"}
 
 
 class WithdrawalRequest(db.Model):
@@ -255,14 +270,7 @@ class WithdrawalRequest(db.Model):
         if self.status != WithdrawalStatus.PENDING:
             raise Conflict("already_decided", _(
                 "Withdrawal request %(id)d was already decided (status: %(status)s).",
-                id=self.id, status=status_label(self.status)))
-
-
-class ExitKind(str, enum.Enum):
-    WITHDRAWAL = "withdrawal"  # recesso, art. 2532 c.c.
-    EXCLUSION = "exclusion"    # esclusione, art. 2533 c.c.
-    DEATH = "death"            # morte, art. 2534 c.c.
-    LAPSE = "lapse"            # decadenza (loss of the requirements, per statute)
+                id=self.id, status=self.status.label))
 
 
 class MemberExit(db.Model):

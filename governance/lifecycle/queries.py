@@ -23,6 +23,12 @@ from .models import (AccountsApproval, AdmissionAppeal, AppealStatus, Applicatio
                      WithdrawalRequest, WithdrawalStatus)
 
 
+def login_of(application: Application):
+    """The login made (or linked) at admission, if any."""
+    from ..auth.models import User
+    return db.session.get(User, application.user_id) if application.user_id else None
+
+
 def get_application(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:

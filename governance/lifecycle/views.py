@@ -3,36 +3,26 @@ with @permission, object checks after loading), call one operation, render or re
 """
 from __future__ import annotations
 
-import click
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.models import User
 from ..core import clock
 from ..core.errors import DomainError
-from ..core.permissions import (PUBLIC, REGISTER_READERS, NotAllowed, Role, permission,
-                                user_has_role)
-from ..extensions import db
+from ..authz import P
+from ..core.forms import show_errors
+from ..core.permissions import PUBLIC, NotAllowed, actor, can, permission
 from ..statute.queries import value_on
 from . import access, letters, operations, queries, rules
-from .labels import day
+from ..core.formatting import day
 from .forms import (AccountsApprovalForm, ActivationForm, AppealDecisionForm, AppealForm,
                     ApplicantLoginForm, ApplicationForm, ChallengeForm, DecisionForm, ExitForm,
-                    SharePaymentForm, WithdrawalDecisionForm, WithdrawalRequestForm, apply_errors)
+                    SharePaymentForm, WithdrawalDecisionForm, WithdrawalRequestForm)
 from .models import ApplicationStatus, ExitKind
 
-bp = Blueprint("lifecycle", __name__, cli_group="lifecycle")
-
-BOARD_AND_SECRETARY = (Role.BOARD, Role.SECRETARY)
-REPORT_READERS = (Role.BOARD, Role.SECRETARY, Role.AUDITOR)
-
-
-def _actor():
-    return current_user._get_current_object()
-
+bp = Blueprint("lifecycle", __name__)
 
 def _report(form, error: DomainError) -> None:
     """An operation's error on the page: next to the fields, or (409: the state changed,
@@ -40,12 +30,7 @@ def _report(form, error: DomainError) -> None:
     if error.status == 409:
         flash(error.message, "danger")
     else:
-        apply_errors(form, error)
-
-
-@bp.app_template_filter("lifecycle_category")
-def lifecycle_category(value) -> str:
-    return letters.category_label(getattr(value, "value", value))
+        show_errors(form, error)
 
 
 @bp.app_template_filter("paid_status")
@@ -76,7 +61,7 @@ def apply():
             if not shape_ok:
                 _clean, problems = operations.validate_application(form.operation_data(), today)
                 if problems:
-                    apply_errors(form, DomainError("validation", "", errors=problems.errors))
+                    show_errors(form, DomainError("validation", "", errors=problems.errors))
                 status = 422
             else:
                 application = operations.submit_application(form.operation_data(),
@@ -119,7 +104,7 @@ def _render_status(application, *, appeal_form=None, login_form=None, status=200
         return render_template("lifecycle/status_login.html",
                                form=login_form or ApplicantLoginForm()), status
     today = clock.today()
-    user = db.session.get(User, application.user_id) if application.user_id else None
+    user = queries.login_of(application)
     share_value = value_on("share_value", application.submitted_on)
     return render_template(
         "lifecycle/status.html", application=application, today=today,
@@ -228,7 +213,7 @@ def activate(token: str):
 # --- the board's queue and decision ----------------------------------------------------------
 
 @bp.get("/board/applications")
-@permission(*BOARD_AND_SECRETARY)
+@permission(P.APPLICATIONS_READ)
 def queue():
     """Applications waiting for the board, earliest decision due first, with countdown."""
     return render_template("lifecycle/queue.html", rows=queries.application_queue(clock.today()),
@@ -246,17 +231,17 @@ def _render_detail(application, form=None, status=200):
         amount_due=rules.amount_due(application.shares, value_on("share_value", application.submitted_on)),
         appeal_deadline=queries.appeal_deadline_of(application),
         events=queries.application_events(application),
-        can_decide=user_has_role(current_user, Role.BOARD) and application.is_decidable), status
+        can_decide=can(current_user, P.APPLICATION_DECIDE) and application.is_decidable), status
 
 
 @bp.get("/board/applications/<int:application_id>")
-@permission(*BOARD_AND_SECRETARY)
+@permission(P.APPLICATIONS_READ)
 def detail(application_id: int):
     return _render_detail(queries.get_application(application_id))
 
 
 @bp.post("/board/applications/<int:application_id>/decision")
-@permission(Role.BOARD)
+@permission(P.APPLICATION_DECIDE)
 def decide(application_id: int):
     """The board admits or refuses (the decision date is the board meeting's)."""
     application = queries.get_application(application_id)
@@ -264,7 +249,7 @@ def decide(application_id: int):
     if not form.validate_on_submit():
         return _render_detail(application, form, 422)
     try:
-        operations.decide_application(application, form.data, _actor())
+        operations.decide_application(application, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
             raise
@@ -285,7 +270,7 @@ def decide(application_id: int):
 # --- appeals waiting for an assembly ----------------------------------------------------------
 
 @bp.get("/board/appeals")
-@permission(Role.BOARD)
+@permission(P.APPEALS_READ)
 def appeals():
     """Appeals waiting for the next ordinary assembly, and the form to record its decision."""
     return _render_appeals({})
@@ -305,14 +290,14 @@ def _render_appeals(forms: dict, status: int = 200):
 
 
 @bp.post("/board/appeals/<int:appeal_id>/decision")
-@permission(Role.BOARD)
+@permission(P.APPEAL_DECIDE)
 def appeal_decision(appeal_id: int):
     appeal_ = queries.get_appeal(appeal_id)
     form = _appeal_form(appeal_id)
     try:
         if not form.validate_on_submit():
             raise DomainError("validation", _("The form is not valid."))
-        operations.record_appeal_decision(appeal_, form.data, _actor())
+        operations.record_appeal_decision(appeal_, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
             raise
@@ -325,7 +310,7 @@ def appeal_decision(appeal_id: int):
 # --- withdrawals (board) and the member's request ----------------------------------------------
 
 @bp.get("/board/withdrawals")
-@permission(Role.BOARD)
+@permission(P.WITHDRAWALS_READ)
 def withdrawals():
     """Withdrawal requests waiting for the board, with countdown; exits not yet effective."""
     today = clock.today()
@@ -334,9 +319,9 @@ def withdrawals():
 
 
 @bp.post("/board/withdrawals/apply-exits")
-@permission(Role.BOARD)
+@permission(P.EXITS_APPLY)
 def apply_exits():
-    applied = operations.apply_due_exits(clock.today(), _actor())
+    applied = operations.apply_due_exits(clock.today(), actor())
     flash(_("%(n)d exit(s) took effect.", n=len(applied)), "success")
     return redirect(url_for("lifecycle.withdrawals"))
 
@@ -349,20 +334,20 @@ def _render_withdrawal(request_, form=None, status=200):
 
 
 @bp.get("/board/withdrawals/<int:request_id>")
-@permission(Role.BOARD)
+@permission(P.WITHDRAWALS_READ)
 def withdrawal_detail(request_id: int):
     return _render_withdrawal(queries.get_withdrawal_request(request_id))
 
 
 @bp.post("/board/withdrawals/<int:request_id>/decision")
-@permission(Role.BOARD)
+@permission(P.WITHDRAWAL_DECIDE)
 def withdrawal_decide(request_id: int):
     request_ = queries.get_withdrawal_request(request_id)
     form = WithdrawalDecisionForm()
     if not form.validate_on_submit():
         return _render_withdrawal(request_, form, 422)
     try:
-        operations.decide_withdrawal(request_, form.data, _actor())
+        operations.decide_withdrawal(request_, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
             raise
@@ -390,7 +375,7 @@ def _render_my_withdrawal(member, form=None, status=200):
 
 
 @bp.route("/me/withdrawal", methods=["GET", "POST"])
-@permission(Role.MEMBER)
+@permission(P.WITHDRAWAL_REQUEST_OWN)
 def my_withdrawal():
     """A member asks to withdraw; the page says when it would take effect."""
     member = _own_member()
@@ -399,7 +384,7 @@ def my_withdrawal():
         if not form.validate_on_submit():
             return _render_my_withdrawal(member, form, 422)
         try:
-            operations.request_withdrawal(member, {"reason": form.reason.data}, _actor())
+            operations.request_withdrawal(member, {"reason": form.reason.data}, actor())
         except DomainError as error:
             if error.status in (401, 403, 404):
                 raise
@@ -413,7 +398,7 @@ def my_withdrawal():
 # --- a member's lifecycle: exit, challenge, share payments ------------------------------------
 
 @bp.get("/members/lifecycle")
-@permission(*REGISTER_READERS)
+@permission(P.MEMBER_LIFECYCLE_READ)
 def member_lookup():
     try:
         number = int(request.args.get("number", ""))
@@ -433,13 +418,13 @@ def _render_member(member, *, exit_form=None, challenge_form=None, payment_form=
         challenge_form=challenge_form or ChallengeForm(formdata=None, prefix="challenge"),
         payment_form=payment_form or SharePaymentForm(formdata=None, prefix="payment",
                                                       paid_on=today.isoformat()),
-        can_board=user_has_role(current_user, Role.BOARD),
-        can_secretary=user_has_role(current_user, Role.SECRETARY),
+        can_board=can(current_user, P.APPLICATION_DECIDE),
+        can_secretary=can(current_user, P.SHARE_PAYMENT_RECORD),
         kinds=ExitKind), status
 
 
 @bp.get("/members/<int:number>/lifecycle")
-@permission(*REGISTER_READERS)
+@permission(P.MEMBER_LIFECYCLE_READ)
 def member_lifecycle(number: int):
     """A member's exit, withdrawal requests and share payments (paid/unpaid)."""
     return _render_member(queries.get_member(number))
@@ -452,7 +437,7 @@ def _member_action(number, form_class, form_key, operation):
     try:
         if not form.validate_on_submit():
             raise DomainError("validation", _("The form is not valid."))
-        operation(member, form.data, _actor())
+        operation(member, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
             raise
@@ -462,7 +447,7 @@ def _member_action(number, form_class, form_key, operation):
 
 
 @bp.post("/members/<int:number>/exit")
-@permission(Role.BOARD)
+@permission(P.EXIT_RECORD)
 def record_exit(number: int):
     """Exclusion (reasons mandatory), death, lapse, or a paper withdrawal."""
     failed = _member_action(number, ExitForm, "exit_form", operations.record_exit)
@@ -473,7 +458,7 @@ def record_exit(number: int):
 
 
 @bp.post("/members/<int:number>/exit/challenge")
-@permission(Role.BOARD)
+@permission(P.EXIT_RECORD)
 def record_challenge(number: int):
     failed = _member_action(number, ChallengeForm, "challenge_form", operations.record_challenge)
     if failed:
@@ -483,7 +468,7 @@ def record_challenge(number: int):
 
 
 @bp.post("/members/<int:number>/share-payments")
-@permission(Role.SECRETARY)
+@permission(P.SHARE_PAYMENT_RECORD)
 def share_payment(number: int):
     """The secretary records a payment of shares (amount, date)."""
     failed = _member_action(number, SharePaymentForm, "payment_form", operations.record_share_payment)
@@ -496,7 +481,7 @@ def share_payment(number: int):
 # --- accounts approvals ----------------------------------------------------------------------
 
 @bp.route("/board/accounts-approvals", methods=["GET", "POST"])
-@permission(Role.BOARD)
+@permission(P.ACCOUNTS_APPROVAL_RECORD)
 def accounts():
     """The board records the approval date of a year's accounts (share refunds fall due)."""
     form = AccountsApprovalForm(year=str(clock.today().year - 1)) if request.method == "GET" \
@@ -506,7 +491,7 @@ def accounts():
         try:
             if not form.validate_on_submit():
                 raise DomainError("validation", _("The form is not valid."))
-            approval = operations.record_accounts_approval(form.data, _actor())
+            approval = operations.record_accounts_approval(form.data, actor())
         except DomainError as error:
             if error.status in (401, 403, 404):
                 raise
@@ -534,7 +519,7 @@ def _report_year() -> int:
 
 
 @bp.get("/reports/membership")
-@permission(*REPORT_READERS)
+@permission(P.MEMBERSHIP_REPORT_READ)
 def report():
     """Admissions, refusals with reasons, appeals and exits of a year (art. 2528 c.c.)."""
     year = _report_year()
@@ -543,7 +528,7 @@ def report():
 
 
 @bp.get("/reports/membership.csv")
-@permission(*REPORT_READERS)
+@permission(P.MEMBERSHIP_REPORT_READ)
 def report_csv():
     year = _report_year()
     part = request.args.get("part", "lines")
@@ -553,13 +538,3 @@ def report_csv():
     filename = f"membership-{year}{'-counts' if part == 'counts' else ''}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-# --- command line -----------------------------------------------------------------------------
-
-@bp.cli.command("apply-exits")
-def apply_exits_command():
-    """Change the status of members whose exit took effect (run daily)."""
-    applied = operations.apply_due_exits(clock.today())
-    db.session.commit()
-    click.echo(f"{len(applied)} exit(s) applied")

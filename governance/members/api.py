@@ -1,22 +1,23 @@
 """The register's JSON API (API.md "Members"): the same operations as the pages."""
 from __future__ import annotations
 
-from flask import Response, request, stream_with_context
+from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..core import clock
 from ..core.api import PageQuerySchema, ProblemSchema, paginate
 from ..core.errors import DomainError
-from ..core.permissions import AUTHENTICATED, REGISTER_READERS, REGISTER_WRITERS, Role, permission
+from ..authz import P
+from ..core import csvio
+from ..core.permissions import AUTHENTICATED, actor, permission
 from ..core.request_cycle import accepts_content_type
 from . import exporting, importing, operations, queries
 from .models import Member
 from .schemas import (CorrectionResultSchema, HistoryPageSchema, ImportResultSchema, MemberCorrectSchema,
                       MemberCreateSchema, MemberFilterSchema, MemberPageSchema, MemberQuerySchema,
                       MemberSchema)
-from .views import load_visible
+from .access import load_visible
 
 blp = Blueprint("members_api", __name__, url_prefix="/api/v1", description="members")
 
@@ -44,7 +45,7 @@ def _filter(args: dict) -> queries.RegisterFilter:
 
 
 @blp.route("/members", methods=["GET"])
-@permission(*REGISTER_READERS)
+@permission(P.REGISTER_READ)
 @blp.arguments(MemberQuerySchema, location="query")
 @blp.response(200, MemberPageSchema)
 def list_members(args):
@@ -55,7 +56,7 @@ def list_members(args):
 
 
 @blp.route("/members", methods=["POST"])
-@permission(*REGISTER_WRITERS)
+@permission(P.REGISTER_WRITE)
 @blp.arguments(MemberCreateSchema)
 @blp.response(201, MemberSchema)
 @blp.alt_response(422, description="Invalid entry (codes validation, tax_code, volunteer_cap)",
@@ -63,7 +64,7 @@ def list_members(args):
 def create_member(data):
     """Add one entry; `number` is kept if given, else the next one is assigned."""
     note = data.pop("note", None)
-    member = operations.add_member(data, current_user, note=note)
+    member = operations.add_member(data, actor(), note=note)
     return member_payload(member, queries.seniority_days())
 
 
@@ -76,7 +77,7 @@ def get_member(number: int):
 
 
 @blp.route("/members/<int:number>", methods=["PATCH"])
-@permission(*REGISTER_WRITERS)
+@permission(P.REGISTER_WRITE)
 @blp.arguments(MemberCorrectSchema)
 @blp.response(200, CorrectionResultSchema)
 @blp.alt_response(422, description="Invalid correction", **PROBLEM)
@@ -84,7 +85,7 @@ def correct_member(data, number: int):
     """Correct an entry with a reason (`note`); status and exit are not changed here."""
     member = load_visible(number)
     note = data.pop("note")
-    changes = operations.correct_member(member, data, current_user, note)
+    changes = operations.correct_member(member, data, actor(), note)
     return {**member_payload(member, queries.seniority_days()), "changes": changes}
 
 
@@ -99,7 +100,7 @@ def member_history(args, number: int):
 
 
 @blp.route("/members/import", methods=["POST"])
-@permission(Role.BOARD)
+@permission(P.REGISTER_IMPORT)
 @blp.doc(requestBody={"required": True, "content": {"text/csv": {"schema": {
     "type": "string", "example": ",".join(importing.HEADER)}}}})
 @blp.response(201, ImportResultSchema)
@@ -111,7 +112,7 @@ def import_members():
     if request.mimetype != "text/csv":  # request_cycle lets JSON through to every endpoint
         raise DomainError("content_type", _("Send the register as text/csv (got %(type)s).",
                                             type=request.mimetype or "no Content-Type"), status=415)
-    return importing.import_register(request.get_data(cache=False), current_user)
+    return importing.import_register(request.get_data(cache=False), actor())
 
 
 # The import's body is CSV, not JSON (request_cycle refuses other types with 415).
@@ -119,14 +120,13 @@ accepts_content_type("members_api.import_members", "text/csv")
 
 
 @blp.route("/members/export.csv", methods=["GET"])
-@permission(*REGISTER_READERS)
+@permission(P.REGISTER_EXPORT)
 @blp.arguments(MemberFilterSchema, location="query")
 @blp.doc(responses={"200": {"description": "The register as CSV",
                             "content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_members(args):
     """The register (filtered like the list) as CSV, streamed."""
     register_filter = _filter(args)
-    operations.record_export(current_user, "csv", register_filter)
+    operations.record_export(actor(), "csv", register_filter)
     filename = f"libro-soci-{clock.today().isoformat()}.csv"
-    return Response(stream_with_context(exporting.csv_lines(register_filter)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csvio.response(exporting.csv_lines(register_filter, csvio.PLAIN), filename)

@@ -1,61 +1,45 @@
 """The register out of the platform: CSV (streamed) and the libro soci as PDF."""
 from __future__ import annotations
 
-import csv
-import io
-from typing import Iterator
 
 from flask_babel import gettext as _
 
-from ..core.money import format_eur, format_money
+from ..core import csvio
+from ..core.formatting import day, money
 from ..core.pdf import Document
-from .forms import CATEGORY_LABELS
 from .importing import HEADER
-from .models import Category
+from .models import Category, MemberStatus
 from .queries import RegisterFilter, export_rows
 
 # The import header (so an export can be read back by spreadsheets and tools that
 # know it), then what only the register holds.
 EXPORT_HEADER = HEADER + ("status", "exit_on", "exit_reason", "shares_paid_amount",
                           "legal_representative")
-FORMULA_START = ("=", "@", "\t", "\r")
+# The same columns for Italian Excel: the Italian import header and words.
+ITALIAN_HEADER = ("numero", "nome", "cognome", "codice_fiscale", "data_nascita", "email",
+                  "telefono", "indirizzo", "categoria", "data_ammissione", "quote", "stato",
+                  "data_cessazione", "motivo_cessazione", "versato", "rappresentante_legale")
+ITALIAN_CATEGORIES = {Category.WORKER: "lavoratore", Category.VOLUNTEER: "volontario",
+                      Category.USER: "fruitore", Category.FINANCING: "sovventore",
+                      Category.LEGAL_PERSON: "persona_giuridica"}
+ITALIAN_STATUSES = {MemberStatus.ACTIVE: "attivo", MemberStatus.WITHDRAWN: "receduto",
+                    MemberStatus.EXCLUDED: "escluso", MemberStatus.DECEASED: "deceduto",
+                    MemberStatus.LAPSED: "decaduto"}
 
 
-def _cell(value) -> str:
-    """Plain text for a CSV cell. A text starting like a spreadsheet formula is prefixed
-    with an apostrophe so that opening the file cannot run it (CSV injection); phone
-    numbers such as +39 ... stay as they are."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "value") and not isinstance(value, str | int):
-        return value.value
-    text = str(value)
-    if text.startswith(FORMULA_START) or (
-            text[:1] in "+-" and len(text) > 1 and not (text[1].isdigit() or text[1] == " ")):
-        return "'" + text
-    return text
-
-
-def csv_lines(register_filter: RegisterFilter | None = None, rows_per_chunk: int = 500) -> Iterator[str]:
+def csv_lines(register_filter: RegisterFilter | None = None, form: str = csvio.PLAIN):
     """The register as CSV text, chunk by chunk (for a streamed response)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
-    for count, row in enumerate(export_rows(register_filter), start=1):
-        writer.writerow([
-            row.number, _cell(row.first_name), _cell(row.last_name), row.tax_code,
-            _cell(row.birth_date), _cell(row.email), _cell(row.phone), _cell(row.address),
-            row.category.value, row.admitted_on.isoformat(), row.shares_subscribed,
-            row.status.value, _cell(row.exit_on), _cell(row.exit_reason),
-            format_money(row.shares_paid_amount), _cell(row.legal_representative),
-        ])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    italian = form == csvio.EXCEL
+
+    def rows():
+        for row in export_rows(register_filter):
+            yield (row.number, row.first_name, row.last_name, row.tax_code, row.birth_date,
+                   row.email, row.phone, row.address,
+                   ITALIAN_CATEGORIES[row.category] if italian else row.category,
+                   row.admitted_on, row.shares_subscribed,
+                   ITALIAN_STATUSES[row.status] if italian else row.status,
+                   row.exit_on, row.exit_reason, row.shares_paid_amount, row.legal_representative)
+    return csvio.lines(ITALIAN_HEADER if italian else EXPORT_HEADER, rows(), form)
 
 
 # Landscape A4 leaves 277 mm between the margins.
@@ -71,13 +55,13 @@ def _pdf_row(row) -> list[str]:
         name = f"{row.last_name} {row.first_name}".strip()
     exit_text = ""
     if row.exit_on:
-        exit_text = f"{row.exit_on.strftime('%d/%m/%Y')} {row.exit_reason or ''}".strip()
+        kind = row.exit_kind.label if row.exit_kind else ""
+        exit_text = " ".join(part for part in (day(row.exit_on), ": ".join(
+            p for p in (kind, row.exit_reason or "") if p)) if part)
     return [
-        str(row.number), name, row.tax_code,
-        row.birth_date.strftime("%d/%m/%Y") if row.birth_date else "",
-        row.address or "", str(CATEGORY_LABELS[row.category]),
-        row.admitted_on.strftime("%d/%m/%Y"), str(row.shares_subscribed),
-        format_eur(row.shares_paid_amount), exit_text,
+        str(row.number), name, row.tax_code, day(row.birth_date), row.address or "",
+        row.category.label, day(row.admitted_on), str(row.shares_subscribed),
+        money(row.shares_paid_amount), exit_text,
     ]
 
 

@@ -9,38 +9,12 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, EmailInput, NumberInput, TelInput
 
-from .models import Category, MemberStatus
-
-CATEGORY_LABELS = {
-    Category.WORKER: _l("Worker"),
-    Category.VOLUNTEER: _l("Volunteer"),
-    Category.USER: _l("User of the services"),
-    Category.FINANCING: _l("Financing member"),
-    Category.LEGAL_PERSON: _l("Legal person"),
-}
-STATUS_LABELS = {
-    MemberStatus.ACTIVE: _l("Active"),
-    MemberStatus.WITHDRAWN: _l("Withdrawn"),
-    MemberStatus.EXCLUDED: _l("Excluded"),
-    MemberStatus.DECEASED: _l("Deceased"),
-    MemberStatus.LAPSED: _l("Lapsed"),
-}
-
-
-class Marked:
-    """Marks a field as required in the page (asterisk) without checking anything:
-    whether it is required is the operations' rule (e.g. a legal person has no first
-    name)."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        return None
+from ..core.forms import Required as Marked
+from .models import Category
 
 
 def _category_choices():
-    return [SelectChoice("", _l("Choose..."))] + [
-        SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()]
+    return [SelectChoice(value, label) for value, label in Category.choices(blank=_l("Choose…"))]
 
 
 class EntryFields(FlaskForm):

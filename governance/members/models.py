@@ -1,31 +1,53 @@
 """The member register (libro soci), DOMAIN.md §2."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.labels import LabeledEnum
 from ..core.types import AwareDateTime, Money, StrEnum
 from ..extensions import db
 
 
-class Category(str, enum.Enum):
+class Category(LabeledEnum):
     WORKER = "worker"              # socio lavoratore
     VOLUNTEER = "volunteer"        # socio volontario (own section of the register)
     USER = "user"                  # socio fruitore
     FINANCING = "financing"        # socio sovventore
     LEGAL_PERSON = "legal_person"  # persona giuridica
 
+    __labels__ = {"worker": _l("Worker member"), "volunteer": _l("Volunteer member"),
+                  "user": _l("User member"), "financing": _l("Financing member"),
+                  "legal_person": _l("Legal person")}
 
-class MemberStatus(str, enum.Enum):
+
+class MemberStatus(LabeledEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
     EXCLUDED = "excluded"
     DECEASED = "deceased"
     LAPSED = "lapsed"
+
+    __labels__ = {"active": _l("Active"), "withdrawn": _l("Withdrawn"), "excluded": _l("Excluded"),
+                  "deceased": _l("Deceased"), "lapsed": _l("Lapsed")}
+    __tones__ = {"active": "success", "withdrawn": "secondary", "excluded": "danger",
+                 "deceased": "dark", "lapsed": "secondary"}
+
+
+class ExitKind(LabeledEnum):
+    """Why a member left (the register's "exit reason", DOMAIN.md §2-3)."""
+
+    WITHDRAWAL = "withdrawal"  # recesso, art. 2532 c.c.
+    EXCLUSION = "exclusion"    # esclusione, art. 2533 c.c.
+    DEATH = "death"            # morte, art. 2534 c.c.
+    LAPSE = "lapse"            # decadenza (loss of the requirements, per statute)
+
+    __labels__ = {"withdrawal": _l("Withdrawal"), "exclusion": _l("Exclusion"),
+                  "death": _l("Death"), "lapse": _l("Lapse")}
 
 
 class Member(db.Model):
@@ -54,6 +76,8 @@ class Member(db.Model):
     status: Mapped[MemberStatus] = mapped_column(StrEnum(MemberStatus), nullable=False,
                                                  default=MemberStatus.ACTIVE, index=True)
     exit_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    exit_kind: Mapped[ExitKind | None] = mapped_column(StrEnum(ExitKind), nullable=True)
+    # The reasons as the board wrote them (the kind is exit_kind, worded when shown).
     exit_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)

@@ -143,7 +143,7 @@ EXPORT_COLUMNS = (
     Member.number, Member.first_name, Member.last_name, Member.tax_code, Member.birth_date,
     Member.email, Member.phone, Member.address, Member.category, Member.admitted_on,
     Member.shares_subscribed, Member.status, Member.exit_on, Member.exit_reason,
-    Member.shares_paid_amount, Member.legal_representative,
+    Member.shares_paid_amount, Member.legal_representative, Member.exit_kind,
 )
 
 

@@ -1,12 +1,12 @@
 """Statute API: the parameters in force on a day, their history, dated changes."""
 from __future__ import annotations
 
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..core import clock
 from ..core.api import ProblemSchema
-from ..core.permissions import Role, permission
+from ..authz import P
+from ..core.permissions import actor, permission
 from . import operations, queries
 from .parameters import BY_NAME
 from .schemas import (StatuteDayQuerySchema, StatuteHistoryQuerySchema, StatuteHistorySchema, StatuteChangeResultSchema,
@@ -14,11 +14,8 @@ from .schemas import (StatuteDayQuerySchema, StatuteHistoryQuerySchema, StatuteH
 
 blp = Blueprint("statute_api", __name__, url_prefix="/api/v1", description="statute")
 
-READERS = (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)
-
-
 @blp.route("/statute", methods=["GET"])
-@permission(*READERS)
+@permission(P.STATUTE_READ)
 @blp.arguments(StatuteDayQuerySchema, location="query")
 @blp.response(200, StatuteValuesSchema)
 def parameters(args):
@@ -31,7 +28,7 @@ def parameters(args):
 
 
 @blp.route("/statute", methods=["POST"])
-@permission(Role.ADMIN)
+@permission(P.STATUTE_CHANGE)
 @blp.arguments(StatuteChangeSchema)
 @blp.response(201, StatuteChangeResultSchema)
 @blp.alt_response(422, schema=ProblemSchema,
@@ -43,14 +40,14 @@ def change(args):
     """
     effective_from = args.pop("effective_from")
     note = args.pop("note", None)
-    rows = operations.change_parameters(args, effective_from, current_user._get_current_object(),
+    rows = operations.change_parameters(args, effective_from, actor(),
                                         note=note)
     stored = {row.name: BY_NAME[row.name].dump(BY_NAME[row.name].parse(row.value)) for row in rows}
     return {"effective_from": effective_from, "note": note, **stored}
 
 
 @blp.route("/statute/history", methods=["GET"])
-@permission(*READERS)
+@permission(P.STATUTE_READ)
 @blp.arguments(StatuteHistoryQuerySchema, location="query")
 @blp.response(200, StatuteHistorySchema)
 def history(args):

@@ -24,6 +24,8 @@ class StatuteValue(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Who entered it, as the audit log keeps it (a removed login leaves the email).
+    created_by_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
     note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     __table_args__ = (

@@ -39,7 +39,8 @@ def change_parameters(values: dict[str, Any], effective_from: date, actor, note:
         parameter = BY_NAME[name]
         previous = value_on(name, effective_from)
         row = StatuteValue(name=name, value=parameter.to_storage(value), effective_from=effective_from,
-                           created_at=clock.now(), created_by_id=getattr(actor, "id", None), note=note)
+                           created_at=clock.now(), created_by_id=getattr(actor, "id", None),
+                           created_by_email=getattr(actor, "email", None), note=note)
         db.session.add(row)
         created.append(row)
         audit.record(actor, "statute.change", row, summary=f"{name} from {effective_from.isoformat()}",

@@ -84,13 +84,7 @@ def history(name: str | None = None) -> list[StatuteValue]:
 
 def history_with_authors(name: str | None = None) -> list[tuple[StatuteValue, str | None]]:
     """Every dated value entered, newest effective date first, with who entered it."""
-    from ..auth.models import User
-    query = (sa.select(StatuteValue, User.email)
-             .outerjoin(User, User.id == StatuteValue.created_by_id)
-             .order_by(StatuteValue.effective_from.desc(), StatuteValue.id.desc()))
-    if name:
-        query = query.where(StatuteValue.name == name)
-    return [(row, email) for row, email in db.session.execute(query).all()]
+    return [(row, row.created_by_email) for row in history(name)]
 
 
 def next_changes_after(on: date) -> dict[str, tuple[date, Any]]:

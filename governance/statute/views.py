@@ -8,19 +8,17 @@ from flask_login import current_user
 
 from ..core import clock
 from ..core.errors import DomainError
-from ..core.permissions import Role, permission, user_has_role
+from ..authz import P
+from ..core.permissions import actor, can, permission
 from . import operations, queries
 from .forms import ChangeParameterForm, DayForm
 from .parameters import BY_NAME, PARAMETERS
 
 bp = Blueprint("statute", __name__)
 
-READERS = (Role.ADMIN, Role.BOARD, Role.SECRETARY, Role.AUDITOR)
-
-
 def _page(day_form: DayForm, change_form: ChangeParameterForm | None, status: int = 200):
     on = day_form.on.data if not day_form.on.errors and day_form.on.data else clock.today()
-    if change_form is None and user_has_role(current_user, Role.ADMIN):
+    if change_form is None and can(current_user, P.STATUTE_CHANGE):
         change_form = ChangeParameterForm(formdata=None, data={"effective_from": clock.today()})
     values = queries.parameters_on(on)
     upcoming = queries.next_changes_after(on)
@@ -31,7 +29,7 @@ def _page(day_form: DayForm, change_form: ChangeParameterForm | None, status: in
 
 
 @bp.get("/statute")
-@permission(*READERS)
+@permission(P.STATUTE_READ)
 def parameters():
     day_form = DayForm(request.args)
     status = 200 if day_form.validate() else 422
@@ -39,7 +37,7 @@ def parameters():
 
 
 @bp.post("/statute/change")
-@permission(Role.ADMIN)
+@permission(P.STATUTE_CHANGE)
 def change():
     form = ChangeParameterForm()
     day_form = DayForm(formdata=None)
@@ -47,7 +45,7 @@ def change():
         return _page(day_form, form, 422)
     try:
         operations.change_parameters({form.name.data: form.value.data}, form.effective_from.data,
-                                     current_user._get_current_object(), note=form.note.data or None)
+                                     actor(), note=form.note.data or None)
     except DomainError as error:
         # Errors are keyed by parameter name; on this form the value is the field.
         form.value.errors = list(form.value.errors) + (error.errors.get(form.name.data) or [error.message])

@@ -39,7 +39,7 @@ def test_auditors_read_the_log_newest_first(client, login, auditor_user, entries
     assert "bruno.board@example.org" in page
     assert "Via Roma 1 → Via Milano 2" in page
     # When, in Europe/Rome: the first entry was at 00:30 on 1 March in Rome.
-    assert re.search(r"Mar 1, 2026, 12:30:00\sAM", page)
+    assert "01/03/2026 00:30" in page
 
 
 @pytest.mark.parametrize("query,expected", [

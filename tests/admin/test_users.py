@@ -178,7 +178,26 @@ def test_users_through_the_api(api, bearer, admin, anna_entry, today):
     assert patched.get_json()["roles"] == ["board", "member"] and patched.get_json()["member"] is None
     listed = api.get("/api/v1/users", headers=headers).get_json()
     assert listed["total"] == 2 and [u["email"] for u in listed["items"]] == ["admin@example.org", "anna@example.org"]
-    assert [e.action for e in _audit()] == ["user.create", "user.update"]
+    assert [e.action for e in _audit()] == ["user.create", "user.update", "user.privileged_roles_granted"]
+
+
+def test_granting_board_or_admin_powers_is_told_to_the_others(client, login, admin, user_factory):
+    """Nobody gives themself (or anyone) the board's or the administrator's powers silently:
+    the other administrators and the board are emailed, and the audit log says so."""
+    other_admin = user_factory(email="other.admin@example.org", roles=["admin"])
+    board = user_factory(email="board@example.org", roles=["board"])
+    secretary = user_factory(email="secretary@example.org", roles=["secretary"])
+    login(admin).post(f"/admin/users/{admin.id}", data={"roles": ["admin", "board"], "active": "y",
+                                                        "full_name": "Admin"})
+    recipients = sorted(m.recipient for m in db.session.scalars(sa.select(OutboxMessage)))
+    assert recipients == [board.email, other_admin.email]
+    assert secretary.email not in recipients and admin.email not in recipients
+    assert "user.privileged_roles_granted" in [e.action for e in _audit()]
+    # giving a plain role is not news
+    db.session.execute(sa.delete(OutboxMessage))
+    login(admin).post(f"/admin/users/{secretary.id}", data={"roles": ["secretary", "auditor"],
+                                                            "active": "y", "full_name": "S"})
+    assert db.session.scalars(sa.select(OutboxMessage)).all() == []
 
 
 def test_api_validation_errors_are_per_field(api, bearer, admin):

@@ -114,6 +114,7 @@ def test_login_uses_the_users_language(client, user_factory):
 
 # --- the bootstrap command ------------------------------------------------------------
 
+@pytest.mark.real_hashing
 def test_users_create_command_creates_a_login_that_works(app, client, member_factory):
     member = member_factory(first_name="Anna", last_name="Bianchi")
     db.session.commit()

@@ -48,7 +48,7 @@ def test_the_whole_reset_flow(app, client, user_factory, today):
     page = _ask(client, "anna@example.org")
     assert SAME_ANSWER in page.get_data(as_text=True)
     (message,) = _outbox("anna@example.org")
-    assert message.topic == "password reset"
+    assert message.topic == "password_reset"
     url, token = LINK.search(message.body).groups()
     # An absolute link on the configured public address.
     assert url.startswith(app.config["PUBLIC_BASE_URL"] + "/password/reset/")

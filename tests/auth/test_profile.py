@@ -81,7 +81,7 @@ def test_change_password(client, login, user_factory):
 
 
 def test_create_a_token_shows_it_once_and_it_works(client, login, api, user_factory, today):
-    user = user_factory(roles=["member"])
+    user = user_factory(roles=["secretary"])
     login(user)
     response = client.post("/profile/tokens", data={"token-name": "spreadsheet"})
     assert response.status_code == 201
@@ -102,7 +102,7 @@ def test_create_a_token_shows_it_once_and_it_works(client, login, api, user_fact
 
 
 def test_a_token_needs_a_name(client, login, user_factory):
-    user = user_factory(roles=["member"])
+    user = user_factory(roles=["auditor"])
     response = login(user).post("/profile/tokens", data={"token-name": ""})
     assert response.status_code == 422
     assert 'id="token-name-errors"' in response.get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_a_token_needs_a_name(client, login, user_factory):
 
 
 def test_revoke_a_token(client, login, api, user_factory, today):
-    user = user_factory(roles=["member"])
+    user = user_factory(roles=["board"])
     login(user)
     raw = RAW_TOKEN.search(client.post("/profile/tokens", data={"token-name": "old"})
                            .get_data(as_text=True)).group(1)
@@ -136,8 +136,8 @@ def test_nobody_revokes_someone_elses_token(client, login, user_factory, today):
 
 def test_token_actions_of_a_privileged_user_are_audited(client, login, user_factory, today):
     board = user_factory(email="board@example.org", roles=["board"])
-    member = user_factory(email="member@example.org", roles=["member"])
-    for user in (board, member):
+    auditor = user_factory(email="auditor@example.org", roles=["auditor"])
+    for user in (board, auditor):
         login(user)
         client.post("/profile/tokens", data={"token-name": "t"})
         client.post(f"/profile/tokens/{_tokens(user)[0].id}/revoke")
@@ -146,6 +146,14 @@ def test_token_actions_of_a_privileged_user_are_audited(client, login, user_fact
     assert [(e.action, e.actor_email) for e in entries] == [
         ("token.create", "board@example.org"), ("token.revoke", "board@example.org")]
     assert entries[0].object_type == "api_tokens"
+
+
+def test_plain_members_are_not_shown_api_tokens(client, login, user_factory):
+    member = user_factory(roles=["member"])
+    page = login(member).get("/profile").get_data(as_text=True)
+    assert "Personal API tokens" not in page
+    assert client.post("/profile/tokens", data={"token-name": "x"}).status_code == 403
+    assert _tokens(member) == []
 
 
 # --- CSRF --------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def test_forms_refuse_a_post_without_the_csrf_token(csrf_on, client, login, user
 
 
 def test_forms_accept_a_post_with_the_csrf_token(csrf_on, client, user_factory):
-    user_factory(email="anna@example.org", roles=["member"])
+    user_factory(email="anna@example.org", roles=["secretary"])
     token = _csrf_token(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": "anna@example.org", "password": "password-1234",
                                            "csrf_token": token})

@@ -151,7 +151,9 @@ def test_the_api_profile(api, user_factory, bearer, member_factory):
     assert wrong.get_json()["errors"] == {"current_password": ["The current password is not correct."]}
     ok = api.post("/api/v1/auth/password", headers=headers,
                   json={"current_password": "password-1234", "new_password": "new-password-1"})
-    assert ok.status_code == 204
+    assert ok.status_code == 200 and ok.get_json()["tokens_revoked"] == 1
+    # the token that changed the password died with the old password
+    assert api.get("/api/v1/auth/me", headers=headers).status_code == 401
     assert _log_in(api, "anna@example.org", "new-password-1").status_code == 201
 
 

@@ -56,8 +56,6 @@ def _add_rows(n: int, board, member_factory, user_factory) -> None:
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_list_page_queries_do_not_grow_with_rows(url, client, login, bearer, today, member_factory,
                                                  user_factory, monkeypatch):
-    # scrypt is slow on purpose; these applicants' passwords are never checked here.
-    monkeypatch.setattr(lifecycle, "hash_password", lambda password: "scrypt:fixed-for-this-test")
     admin_board = user_factory(roles=["admin", "board", "secretary", "auditor"])
     headers = bearer(admin_board) if url.startswith("/api/") else {}
     if not headers:

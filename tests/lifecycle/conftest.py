@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from governance.lifecycle import operations
 from governance.extensions import db
 from tests import factories as shared_factories
 from tests.core.clients import api, client  # noqa: F401 - each request with a fresh flask.g
 
 from . import factories
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    """scrypt is slow on purpose (~0.1 s a hash). Tests hash applicants' passwords with a
-    cheap method; checking reads the method from the hash, so nothing else changes."""
-    monkeypatch.setattr(operations, "hash_password",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture(autouse=True)

@@ -100,9 +100,10 @@ def test_the_link_works_once_without_a_new_password(client, admitted):
 def test_the_link_dies_once_a_new_password_is_chosen(client, admitted):
     path = activation_path("nuovo.socio@example.org")
     client.post(path, data={"password": "la-mia-password-1", "password_confirm": "la-mia-password-1"})
-    assert client.get(path).status_code == 404
+    # the account is active now: the link only says so, and changes nothing
+    assert client.get(path).status_code == 409
     assert client.post(path, data={"password": "password-di-altri-1",
-                                   "password_confirm": "password-di-altri-1"}).status_code == 404
+                                   "password_confirm": "password-di-altri-1"}).status_code == 409
     assert authenticate("nuovo.socio@example.org", "la-mia-password-1").id == admitted.user_id
 
 

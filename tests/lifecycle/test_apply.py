@@ -141,7 +141,7 @@ def test_the_form_shows_the_share_value_and_the_documents(client, today):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'name="tax_code"' in html and 'name="legal_representative"' in html
-    assert "25,00" in html  # the share value, Italian format
+    assert "25.00" in html  # the share value (English page)
     assert "/documents/statuto" in html and "/documents/privacy.pdf" in html
     statute = client.get("/documents/statuto")
     assert statute.status_code == 200 and "testo da sostituire" in statute.get_data(as_text=True).lower()

@@ -68,7 +68,7 @@ def test_admission_sends_the_welcome_letter_and_activation_link(today, apply, bo
     token = link.rsplit("/activate/", 1)[1].strip()
     data = access.read_activation_token(token)
     user = db.session.get(User, application.user_id)
-    assert (data["u"], data["a"], data["f"]) == (user.id, application.id, user.session_fingerprint())
+    assert (data["u"], data["a"], data["v"]) == (user.id, application.id, user.session_version)
     assert data["issued_at"] == clock.now()  # signed on the platform's clock
 
 
@@ -196,7 +196,8 @@ def test_decision_date_neither_future_nor_before_the_application(today, apply, b
 @pytest.mark.parametrize("data, field", [
     ({"outcome": "maybe", "decided_on": "2026-11-26"}, "outcome"),
     ({"outcome": "admitted"}, "decided_on"),
-    ({"outcome": "admitted", "decided_on": "26/11/2026"}, "decided_on"),
+    ({"outcome": "admitted", "decided_on": "26.11.2026"}, "decided_on"),
+    ({"outcome": "admitted", "decided_on": "31/02/2026"}, "decided_on"),
 ])
 def test_decision_input_is_checked(today, apply, board_user, data, field):
     application = apply()

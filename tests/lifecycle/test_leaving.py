@@ -45,7 +45,7 @@ def test_accepted_withdrawal_ends_membership_at_the_effective_date(today, member
     accept(request, board_user)
     exit_ = queries.member_exit(member)
     assert exit_.kind == ExitKind.WITHDRAWAL and exit_.effective_on == date(2027, 12, 31)
-    assert member.exit_on == date(2027, 12, 31) and member.exit_reason
+    assert member.exit_on == date(2027, 12, 31) and member.exit_kind == ExitKind.WITHDRAWAL
     assert member.status == MemberStatus.ACTIVE   # still a member until then
     assert exit_.loans_to_close is True and exit_.refund_due_on is None
     assert operations.apply_due_exits(date(2027, 12, 30)) == []

@@ -70,7 +70,7 @@ def test_the_secretary_records_payments_on_the_member_page(client, login, unpaid
     _db.commit()
     login(secretary_user)
     html = client.get(f"/members/{unpaid.number}/lifecycle").get_data(as_text=True)
-    assert 'name="payment-amount"' in html and "75,00" in html
+    assert 'name="payment-amount"' in html and "75.00" in html
     bad = client.post(f"/members/{unpaid.number}/share-payments",
                       data={"payment-amount": "80.00", "payment-paid_on": "2026-11-20"})
     assert bad.status_code == 422 and 'id="payment-amount-errors"' in bad.get_data(as_text=True)

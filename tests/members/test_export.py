@@ -32,7 +32,7 @@ def _rows(response) -> list[dict]:
 
 def test_csv_export_has_the_import_header_and_the_register_columns(client, login, auditor_user, register):
     login(auditor_user)
-    response = client.get("/members/export.csv")
+    response = client.get("/members/export.csv?format=csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -50,11 +50,28 @@ def test_csv_export_has_the_import_header_and_the_register_columns(client, login
     assert rows[0]["phone"] == "+39 02 1234567"
 
 
+def test_the_default_csv_is_for_italian_excel(client, login, auditor_user, register):
+    """UTF-8 with a byte-order mark, semicolons, Italian headers and words, dates as
+    15/01/2020 and amounts with a decimal comma: what Excel opens with a double click."""
+    login(auditor_user)
+    response = client.get("/members/export.csv")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == ("numero;nome;cognome;codice_fiscale;data_nascita;email;telefono;indirizzo;"
+                        "categoria;data_ammissione;quote;stato;data_cessazione;motivo_cessazione;"
+                        "versato;rappresentante_legale")
+    first = dict(zip(lines[0].split(";"), lines[1].split(";")))
+    assert (first["cognome"], first["categoria"], first["stato"], first["data_ammissione"],
+            first["versato"]) == ("Rossi", "lavoratore", "attivo", "15/01/2020", "50,00")
+
+
 def test_csv_export_respects_the_filters(client, login, board_user, register):
     login(board_user)
-    rows = _rows(client.get("/members/export.csv?category=volunteer"))
+    rows = _rows(client.get("/members/export.csv?format=csv&category=volunteer"))
     assert [r["last_name"] for r in rows] == ["Verdi"]
-    rows = _rows(client.get("/members/export.csv?q=rossi"))
+    rows = _rows(client.get("/members/export.csv?format=csv&q=rossi"))
     assert [r["number"] for r in rows] == ["1"]
 
 
@@ -108,5 +125,5 @@ def test_an_export_of_legal_persons_can_be_imported_again(client, login, board_u
     from tests.lifecycle.factories import VAT_NUMBER
     member_factory(number=3, category=Category.LEGAL_PERSON, first_name="", last_name="Consorzio Sud Est",
                    tax_code=VAT_NUMBER, birth_date=None, legal_representative="Maria Verdi")
-    rows = _rows(login(board_user).get("/members/export.csv"))
+    rows = _rows(login(board_user).get("/members/export.csv?format=csv"))
     assert rows[0]["legal_representative"] == "Maria Verdi"

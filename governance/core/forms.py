@@ -1,0 +1,51 @@
+"""What every HTML form shares: putting an operation's errors next to the fields, the
+expired-form message, and the "required" marker. Forms check the input's shape only;
+the rules are the operations' (CONVENTIONS.md), whose DomainError lands here."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from wtforms.fields import Field
+
+from .errors import DomainError
+
+
+class Required:
+    """Marks a field as required (the asterisk, and the `required` attribute that browsers
+    and screen readers use) without checking it: the operation does, once for HTML and API."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+REQUIRED = [Required()]
+
+
+def show_errors(form, error: DomainError, default_field: str | None = None) -> None:
+    """Put an operation's errors next to the form's fields; errors of fields the form does
+    not have, and an error without a field, go above the form (or next to
+    `default_field`)."""
+    placed = False
+    for name, messages in (error.errors or {}).items():
+        field = form._fields.get(name) if isinstance(name, str) else None
+        if isinstance(field, Field) and name != "csrf_token":
+            field.errors = list(field.errors or []) + list(messages)
+        else:
+            form.form_errors.extend(messages)
+        placed = True
+    if placed:
+        return
+    field = form._fields.get(default_field) if default_field else None
+    if field is not None:
+        field.errors = list(field.errors or []) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def csrf_failed(form) -> bool:
+    """The form's CSRF token was missing or expired: say so above the form."""
+    if "csrf_token" in form.errors:
+        form.form_errors.append(_("The form has expired: please send it again."))
+        return True
+    return False

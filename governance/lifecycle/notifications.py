@@ -1,0 +1,93 @@
+"""The emails of the membership lifecycle, one function each, written in the
+recipient's language (their login's, or the one they applied in) and queued in the
+outbox with the change that caused them. Topics are codes ("application:12",
+"member:18"), worded by the outbox page."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import User
+from ..core.formatting import money
+from ..core.outbox import send_templated
+from ..core.urls import public_url
+from ..extensions import db
+from ..members.models import ExitKind, Member
+
+# art. 2533 c.c.: the excluded member may challenge in court within 60 days (fixed by law).
+CHALLENGE_DAYS = 60
+
+
+def member_locale(member: Member) -> str:
+    user = db.session.scalar(sa.select(User).where(User.member_id == member.id))
+    return user.locale if user is not None else "it"
+
+
+def _to_applicant(application, subject, template: str, **context):
+    return send_templated(application.email, application.locale, subject, f"lifecycle/email/{template}",
+                          topic=f"application:{application.id}", application=application,
+                          status_url=public_url("lifecycle.status"), **context)
+
+
+def _to_member(member: Member, subject, template: str, **context):
+    return send_templated(member.email, member_locale(member), subject, f"lifecycle/email/{template}",
+                          topic=f"member:{member.number}", member=member, **context)
+
+
+def application_received(application, *, amount_due, share_value):
+    return _to_applicant(application, _l("Your application has been received"), "acknowledgement.txt",
+                         amount_due=money(amount_due), share_value=money(share_value))
+
+
+def admitted(application, member, *, letter: bytes, activation_url, amount_due):
+    return send_templated(
+        application.email, application.locale, _l("Welcome: you are a member of the cooperative"),
+        "lifecycle/email/admitted.txt", topic=f"application:{application.id}",
+        attachments=[("lettera-ammissione.pdf", "application/pdf", letter)],
+        sensitive=activation_url is not None, application=application, member=member,
+        activation_url=activation_url, login_url=public_url("auth.login"), amount_due=money(amount_due))
+
+
+def rejected(application, *, appeal_deadline):
+    return _to_applicant(application, _l("Your application for membership"), "rejected.txt",
+                         appeal_deadline=appeal_deadline)
+
+
+def activation(application, *, activation_url):
+    return send_templated(application.email, application.locale, _l("Activate your account"),
+                          "lifecycle/email/activation.txt", topic=f"application:{application.id}",
+                          sensitive=True, application=application, activation_url=activation_url)
+
+
+def appeal_received(application):
+    return _to_applicant(application, _l("Your appeal has been received"), "appeal_received.txt")
+
+
+def appeal_decided(application, appeal):
+    return _to_applicant(application, _l("The assembly decided on your appeal"), "appeal_decided.txt",
+                         appeal=appeal)
+
+
+def withdrawal_received(member, request):
+    return _to_member(member, _l("Your withdrawal request has been received"),
+                      "withdrawal_received.txt", request=request)
+
+
+def withdrawal_decided(member, request):
+    return _to_member(member, _l("The board decided on your withdrawal"), "withdrawal_decided.txt",
+                      request=request)
+
+
+def exit_recorded(member, exit_):
+    subject = _l("Exclusion from the cooperative") if exit_.kind == ExitKind.EXCLUSION else \
+        _l("End of your membership")
+    return _to_member(member, subject, "exit.txt", exit=exit_, challenge_days=CHALLENGE_DAYS)
+
+
+def refund_due(member, exit_, approval):
+    return _to_member(member, _l("Refund of your shares"), "refund_due.txt", exit=exit_, approval=approval)
+
+
+def share_payment(member, payment, *, subscribed):
+    return _to_member(member, _l("Payment of your shares received"), "share_payment.txt",
+                      payment=payment, subscribed=money(subscribed))

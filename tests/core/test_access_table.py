@@ -1,0 +1,195 @@
+"""Who may use every route, pinned by a table written by hand (CONVENTIONS.md habit 14).
+
+The code does not write this table: it is what DOMAIN.md and API.md say each role may
+do, and widening any declaration in governance/authz.py (or any `@permission`) makes
+a row fail. Each row is one route and method, then one letter per role:
+
+    A  allowed: the declaration lets the role through (any answer but 401/403/login)
+    D  denied: 403
+    L  login needed: a redirect to the login page (pages) or 401 (API)
+
+Columns: anonymous, member, auditor, secretary, board, admin. The member's own register
+entry is the `{number}` of member routes; other ids do not exist. Applicant routes are
+public: the applicant's proof is a password or an applicant token, not a login, so
+logins without it get 401/403 from the view itself (those rows say so).
+
+A route added to the map without a row here fails `test_every_route_has_a_row`.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from governance.core.permissions import Role
+from tests.core.access import _is_login_redirect, request_as, routes
+
+ROLES = ("anonymous", Role.MEMBER, Role.AUDITOR, Role.SECRETARY, Role.BOARD, Role.ADMIN)
+
+TABLE = """
+GET    /                                                        A A A A A A
+GET    /activate/<token>                                        A A A A A A
+POST   /activate/<token>                                        A A A A A A
+GET    /admin/audit                                             L D A D D A
+GET    /admin/outbox                                            L D D D D A
+GET    /admin/outbox/<int:message_id>                           L D D D D A
+GET    /admin/outbox/<int:message_id>/attachments/<int:attachment_id>  L D D D D A
+GET    /admin/users                                             L D D D D A
+GET    /admin/users/<int:user_id>                               L D D D D A
+POST   /admin/users/<int:user_id>                               L D D D D A
+POST   /admin/users/<int:user_id>/password-reset                L D D D D A
+GET    /admin/users/new                                         L D D D D A
+POST   /admin/users/new                                         L D D D D A
+GET    /api/v1/accounts-approvals                               L D A A A D
+POST   /api/v1/accounts-approvals                               L D D D A D
+GET    /api/v1/appeals                                          L D D D A D
+POST   /api/v1/appeals/<int:appeal_id>/decision                 L D D D A D
+POST   /api/v1/applications                                     A A A A A A
+GET    /api/v1/applications                                     L D D D A D
+DELETE /api/v1/applications/tokens                              L D D D D D
+POST   /api/v1/applications/tokens                              A A A A A A
+GET    /api/v1/applications/<int:application_id>                L D D D A D
+POST   /api/v1/applications/<int:application_id>/appeal         L D D D D D
+POST   /api/v1/applications/<int:application_id>/decision       L D D D A D
+GET    /api/v1/audit                                            L D A D D A
+GET    /api/v1/auth/me                                          L A A A A A
+PATCH  /api/v1/auth/me                                          L A A A A A
+POST   /api/v1/auth/password                                    L A A A A A
+POST   /api/v1/auth/password-reset                              A A A A A A
+POST   /api/v1/auth/password-reset/<token>                      A A A A A A
+GET    /api/v1/auth/tokens                                      L A A A A A
+POST   /api/v1/auth/tokens                                      A A A A A A
+POST   /api/v1/auth/tokens/new                                  L A A A A A
+DELETE /api/v1/auth/tokens/<int:token_id>                       L A A A A A
+GET    /api/v1/docs/assets/<path:filename>                      A A A A A A
+POST   /api/v1/exits/apply-due                                  L D D D A D
+GET    /api/v1/members                                          L D A A A D
+POST   /api/v1/members                                          L D D A A D
+GET    /api/v1/members/export.csv                               L D A A A D
+POST   /api/v1/members/import                                   L D D D A D
+GET    /api/v1/members/<int:number>                             L A A A A D
+PATCH  /api/v1/members/<int:number>                             L D D A A D
+GET    /api/v1/members/<int:number>/exit                        L A A A A D
+POST   /api/v1/members/<int:number>/exit                        L D D D A D
+POST   /api/v1/members/<int:number>/exit/challenge              L D D D A D
+GET    /api/v1/members/<int:number>/history                     L A A A A D
+POST   /api/v1/members/<int:number>/share-payments              L D D A D D
+GET    /api/v1/members/<int:number>/shares                      L A A A A D
+POST   /api/v1/members/<int:number>/withdrawal-requests         L A D D D D
+GET    /api/v1/outbox                                           L D D D D A
+GET    /api/v1/outbox/<int:message_id>                          L D D D D A
+GET    /api/v1/outbox/<int:message_id>/attachments/<int:attachment_id>  L D D D D A
+GET    /api/v1/reports/membership                               L D A A A D
+GET    /api/v1/reports/membership.csv                           L D A A A D
+GET    /api/v1/statute                                          L D A A A A
+POST   /api/v1/statute                                          L D D D D A
+GET    /api/v1/statute/history                                  L D A A A A
+GET    /api/v1/users                                            L D D D D A
+POST   /api/v1/users                                            L D D D D A
+GET    /api/v1/users/<int:user_id>                              L D D D D A
+PATCH  /api/v1/users/<int:user_id>                              L D D D D A
+POST   /api/v1/users/<int:user_id>/password-reset               L D D D D A
+GET    /api/v1/withdrawal-requests                              L D D D A D
+POST   /api/v1/withdrawal-requests/<int:request_id>/decision    L D D D A D
+GET    /application                                             A A A A A A
+POST   /application/activation                                  A A A A A A
+POST   /application/appeal                                      A A A A A A
+POST   /application/login                                       A A A A A A
+POST   /application/logout                                      A A A A A A
+GET    /apply                                                   A A A A A A
+POST   /apply                                                   A A A A A A
+GET    /board/accounts-approvals                                L D D D A D
+POST   /board/accounts-approvals                                L D D D A D
+GET    /board/appeals                                           L D D D A D
+POST   /board/appeals/<int:appeal_id>/decision                  L D D D A D
+GET    /board/applications                                      L D D A A D
+GET    /board/applications/<int:application_id>                 L D D A A D
+POST   /board/applications/<int:application_id>/decision        L D D D A D
+GET    /board/withdrawals                                       L D D D A D
+POST   /board/withdrawals/apply-exits                           L D D D A D
+GET    /board/withdrawals/<int:request_id>                      L D D D A D
+POST   /board/withdrawals/<int:request_id>/decision             L D D D A D
+GET    /documents/<any(statuto, privacy):name>                  A A A A A A
+GET    /documents/<any(statuto, privacy):name>.pdf              A A A A A A
+GET    /healthz                                                 A A A A A A
+POST   /language                                                A A A A A A
+GET    /login                                                   A A A A A A
+POST   /login                                                   A A A A A A
+POST   /logout                                                  L A A A A A
+GET    /me/membership                                           L A A A A A
+GET    /me/withdrawal                                           L A D D D D
+POST   /me/withdrawal                                           L A D D D D
+GET    /members                                                 L D A A A D
+GET    /members/export.csv                                      L D A A A D
+GET    /members/import                                          L D D D A D
+POST   /members/import                                          L D D D A D
+GET    /members/lifecycle                                       L D A A A D
+GET    /members/new                                             L D D A A D
+POST   /members/new                                             L D D A A D
+GET    /members/register.pdf                                    L D A A A D
+GET    /members/<int:number>                                    L A A A A D
+GET    /members/<int:number>/edit                               L D D A A D
+POST   /members/<int:number>/edit                               L D D A A D
+POST   /members/<int:number>/exit                               L D D D A D
+POST   /members/<int:number>/exit/challenge                     L D D D A D
+GET    /members/<int:number>/lifecycle                          L D A A A D
+POST   /members/<int:number>/share-payments                     L D D A D D
+GET    /password/forgot                                         A A A A A A
+POST   /password/forgot                                         A A A A A A
+GET    /password/reset/<token>                                  A A A A A A
+POST   /password/reset/<token>                                  A A A A A A
+GET    /profile                                                 L A A A A A
+POST   /profile                                                 L A A A A A
+POST   /profile/password                                        L A A A A A
+POST   /profile/tokens                                          L D A A A A
+POST   /profile/tokens/<int:token_id>/revoke                    L D A A A A
+GET    /reports/membership                                      L D A A A D
+GET    /reports/membership.csv                                  L D A A A D
+GET    /statute                                                 L D A A A A
+POST   /statute/change                                          L D D D D A
+"""
+
+
+def _rows() -> dict[tuple[str, str], str]:
+    rows = {}
+    for line in TABLE.strip().splitlines():
+        method, rest = line.split(None, 1)
+        path, letters = rest.rstrip()[:-2 * len(ROLES)].strip(), rest.rstrip()[-2 * len(ROLES) + 1:]
+        letters = letters.split()
+        assert len(letters) == len(ROLES) and set(letters) <= {"A", "D", "L"}, line
+        rows[(method, path)] = "".join(letters)
+    return rows
+
+
+ROWS = _rows()
+
+
+def _observed(response, is_api: bool) -> str:
+    if response.status_code == 401 or (not is_api and _is_login_redirect(response)):
+        return "L"
+    if response.status_code == 403:
+        return "D"
+    return "A"
+
+
+def test_every_route_has_a_row(app):
+    in_map = {(method, rule.rule) for rule, method in routes(app)}
+    assert sorted(in_map - set(ROWS)) == [], "routes without a row in the access table"
+    assert sorted(set(ROWS) - in_map) == [], "rows of routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: getattr(r, "value", r))
+def test_each_role_gets_what_the_table_says(app, client, world, role):
+    column = ROLES.index(role)
+    failures, draft = [], []
+    for rule, method in routes(app):
+        response = request_as(app, client, role, world, rule, method)
+        got = _observed(response, rule.rule.startswith("/api/"))
+        expected = ROWS.get((method, rule.rule), "?" * len(ROLES))[column]
+        draft.append(f"{method:6} {rule.rule} {got}")
+        if got != expected:
+            failures.append(f"{method} {rule.rule}: expected {expected}, got {got} "
+                            f"({response.status_code})")
+    if os.environ.get("ACCESS_TABLE_DRAFT"):  # a reviewer's aid: what the code does now
+        print(f"\n--- {getattr(role, 'value', role)}\n" + "\n".join(draft))
+    assert not failures, "\n".join(failures)
