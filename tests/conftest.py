@@ -195,3 +195,4 @@ def auditor_user():
 def member_user():
     member = factories.MemberFactory()
     return factories.UserFactory(roles=["member"], member=member)
+from tests.smtp import smtp_server  # noqa: E402,F401 - a real SMTP server (aiosmtpd)

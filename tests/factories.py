@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+import factory.random
 from factory.alchemy import SQLAlchemyModelFactory
 
 from governance.auth.models import User
