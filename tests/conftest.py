@@ -132,6 +132,13 @@ def client(app):
 
 
 @pytest.fixture
+def api(app):
+    """A cookie-less client for the JSON API (bearer tokens only)."""
+    from .core.clients import make_client
+    return make_client(app)
+
+
+@pytest.fixture
 def today():
     """Freeze the one clock on a fixed day; tests move it with clock.advance()."""
     clock.set_now(datetime(2026, 11, 26, 10, 0, tzinfo=clock.ROME))

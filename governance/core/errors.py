@@ -31,10 +31,3 @@ class Conflict(DomainError):
     """The object's state forbids the action (409)."""
 
     status = 409
-
-
-class Forbidden(DomainError):
-    status = 403
-
-    def __init__(self, message: str = "forbidden", code: str = "forbidden"):
-        super().__init__(code, message)

@@ -89,13 +89,6 @@ def validate_vat_number(value: str) -> str:
         raise InvalidCode(_reason(exc), exc.message) from None
 
 
-def birth_date_from_tax_code(code: str) -> date | None:
-    try:
-        return codicefiscale.get_birth_date(code)
-    except (StdnumError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class VolunteerCheck:
     allowed: bool

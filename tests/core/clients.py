@@ -14,7 +14,6 @@ production the data a request works on was likewise committed before it arrived.
 """
 from __future__ import annotations
 
-import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 
@@ -36,15 +35,3 @@ class FreshGlobalsClient(FlaskClient):
 
 def make_client(app) -> FreshGlobalsClient:
     return FreshGlobalsClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture
-def client(app):
-    """Overrides tests/conftest.py's `client`: each request with a fresh `flask.g`."""
-    return make_client(app)
-
-
-@pytest.fixture
-def api(app):
-    """A cookie-less client for the JSON API (bearer tokens only)."""
-    return make_client(app)

@@ -1,2 +1,1 @@
-from tests.core.clients import api, client  # noqa: F401 - fixtures for this folder
 from tests.core.access import world  # noqa: F401,E402 - the users of each role and their objects

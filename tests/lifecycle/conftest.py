@@ -5,7 +5,6 @@ import pytest
 
 from governance.extensions import db
 from tests import factories as shared_factories
-from tests.core.clients import api, client  # noqa: F401 - each request with a fresh flask.g
 
 from . import factories
 

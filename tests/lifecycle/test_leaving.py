@@ -39,6 +39,20 @@ def test_withdrawal_effective_date_from_the_request_day(member_factory, requeste
     assert request.status == WithdrawalStatus.PENDING
 
 
+@pytest.mark.parametrize("requested_on, allowed", [("2020-01-14", False), ("2020-01-15", True)])
+def test_a_withdrawal_request_is_not_before_the_admission(today, member_factory, board_user,
+                                                          requested_on, allowed):
+    """A paper request dated before the member was admitted (15 Jan 2020) is a mistake."""
+    member = member_factory(admitted_on=date(2020, 1, 15))
+    if allowed:
+        assert operations.request_withdrawal(member, {"requested_on": requested_on}, board_user)
+        return
+    with pytest.raises(DomainError) as info:
+        operations.request_withdrawal(member, {"requested_on": requested_on}, board_user)
+    assert "requested_on" in info.value.errors
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest)) == 0
+
+
 def test_accepted_withdrawal_ends_membership_at_the_effective_date(today, member_factory, board_user):
     member = member_factory(email="leaving@example.org")
     request = operations.request_withdrawal(member, {}, None)   # 26 Nov 2026: after 30 Sep

@@ -6,10 +6,7 @@ import csv
 import io
 from datetime import date
 
-import factory
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -76,54 +73,11 @@ def board_client(client, login, board_user):
     return client
 
 
-class FreshRequestClient(FlaskClient):
-    """Makes each test-client request start as a real one would:
-
-    - the data the test set up is committed first (to the test's savepoint: the outer
-      transaction is still rolled back at the end). Otherwise an error response, which
-      rolls the session back, would also take away the users and members created by
-      the test, and "nothing was stored" could not be checked;
-    - `g` is cleared: the shared `_db` fixture pushes one app context per test and Flask
-      reuses it for every request, so Flask-Login's cached user and the token flag would
-      leak from one request to the next (a request made after `login(other_user)` would
-      still run as the first user)."""
-
-    def open(self, *args, **kwargs):
-        db.session.commit()
-        for key in ("_login_user", "authenticated_by_token", "api_token_id"):
-            g.pop(key, None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshRequestClient
-    try:
-        return app.test_client()
-    finally:
-        app.test_client_class = None
-
-
 @pytest.fixture(autouse=True)
 def _request_context(app, _db):
     """Operations translate their messages (flask_babel), which needs a request."""
     with app.test_request_context():
         yield
-
-
-class AsciiMemberFactory(factories.MemberFactory):
-    """MemberFactory with plain ASCII names: Faker's Italian names are sometimes
-    accented ("Nicolò"), and factories.make_tax_code then fails inside python-stdnum
-    (KeyError 'Ò'), which made tests fail at random."""
-
-    first_name = factory.Sequence(lambda n: NAMES[n % len(NAMES)][1])
-    last_name = factory.Sequence(lambda n: NAMES[n % len(NAMES)][0] + "i" * (n // len(NAMES) % 7))
-
-
-@pytest.fixture
-def member_factory(_db):
-    AsciiMemberFactory._meta.sqlalchemy_session = db.session
-    return AsciiMemberFactory
 
 
 @pytest.fixture

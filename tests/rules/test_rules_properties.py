@@ -38,27 +38,6 @@ def test_voting_right_is_exactly_seniority_days_after_admission(admitted, senior
         assert not rules.may_vote_on(admitted, seniority, start - timedelta(days=1))
 
 
-# --- art. 2532 c.c.: withdrawal takes effect at year end, 3 months' notice ------------
-
-@pytest.mark.parametrize("requested, effective", [
-    (date(2026, 1, 2), date(2026, 12, 31)),
-    (date(2026, 9, 30), date(2026, 12, 31)),   # exactly three months before year end
-    (date(2026, 10, 1), date(2027, 12, 31)),   # one day later: the next year
-    (date(2026, 12, 31), date(2027, 12, 31)),
-])
-def test_withdrawal_effective_date(requested, effective):
-    assert rules.withdrawal_effective_on(requested) == effective
-
-
-@given(requested=dates)
-def test_withdrawal_always_ends_on_a_year_end_with_at_least_three_months(requested):
-    effective = rules.withdrawal_effective_on(requested)
-    assert (effective.month, effective.day) == (12, 31)
-    assert (effective - requested).days >= 91
-    # and never more than one extra year of waiting
-    assert effective.year - requested.year <= 1
-
-
 # --- L. 381/1991 art. 2: volunteers at most 50% ---------------------------------------
 
 @pytest.mark.parametrize("volunteers, members, allowed", [

@@ -1,6 +1,5 @@
 import pytest
 
-from tests.core.clients import api, client  # noqa: F401 - fixtures for this folder
 
 
 @pytest.fixture

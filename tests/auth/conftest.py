@@ -1,1 +1,0 @@
-from tests.core.clients import api, client  # noqa: F401 - fixtures for this folder
