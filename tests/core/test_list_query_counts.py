@@ -2,12 +2,10 @@
 lists a few rows or several times more (every domain's lists, HTML and API)."""
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from tests.sql import count_statements  # noqa: F401
 
 from governance.lifecycle import operations as lifecycle
 from governance.core import clock
@@ -21,22 +19,6 @@ LIST_PAGES = [
     "/api/v1/members", "/api/v1/applications", "/api/v1/audit", "/api/v1/outbox",
     "/api/v1/users", "/api/v1/withdrawal-requests", "/api/v1/appeals",
 ]
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        # Savepoints belong to the test harness (its transaction per test), not the page.
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
 
 
 def _add_rows(n: int, board, member_factory, user_factory) -> None:

@@ -1,15 +1,13 @@
 """Helpers for the register tests: valid CSV rows, counting rows and SQL statements."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from tests.sql import count_statements  # noqa: F401
 
 from governance.extensions import db
 from governance.members.importing import HEADER
@@ -50,21 +48,6 @@ def register_state() -> tuple[int, int, int]:
     return (db.session.scalar(sa.select(sa.func.count()).select_from(Member)),
             db.session.scalar(sa.select(sa.func.count()).select_from(MemberHistory)),
             db.session.scalar(sa.select(RegisterCounter.last_number)) or 0)
-
-
-@contextlib.contextmanager
-def count_statements():
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
