@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from ..core import audit, clock
+from ..core import audit, clock, inputs
 from ..core.errors import DomainError
 from ..core.money import format_eur, parse_money
 from ..extensions import db
@@ -111,10 +111,11 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
         clean[field] = value if field not in ("first_name",) else (value or "")
 
     if present("email"):
-        email = (data.get("email") or "").strip().lower() or None
-        if email and ("@" not in email or len(email) > 254 or " " in email or "." not in email.split("@")[-1]):
-            fail("email", _("Not a valid email address."))
-        clean["email"] = email
+        try:
+            clean["email"] = inputs.email(data.get("email"))
+        except inputs.InvalidInput as problem:
+            fail("email", problem.message)
+            clean["email"] = None
 
     if present("tax_code"):
         raw = data.get("tax_code") or ""
