@@ -1,0 +1,235 @@
+"""Interest (DOMAIN.md §6): the year-end run that capitalises each account's gross
+interest and books the withholding, and the closing of accounts (a member's exit).
+
+The run is idempotent and resumable: a year's interest is booked once per account
+(UNIQUE account + year), accounts are taken in batches that each commit when the caller
+commits them (the CLI after every batch), and a run started again books only what is
+missing. Accounts with an earlier year not yet capitalised get it first, in order,
+because each year's net interest earns from the next 1 January."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from flask_babel import gettext as _
+
+from ...core import audit, clock
+from ...core.errors import DomainError
+from ...extensions import db
+from ...statute.queries import value_on
+from .. import notifications, rules
+from ..models import AccountStatus, LoanAccount, LoanInterest, LoanMovement, MovementKind
+from .common import add_to_total, all_rate_timelines, lock_account, lock_member
+
+ONE_DAY = timedelta(days=1)
+BATCH_SIZE = 500
+
+
+@dataclass
+class YearEndResult:
+    year: int
+    accounts: int = 0          # accounts whose year was booked now
+    earlier_years: int = 0     # earlier years booked first (catch-up)
+    gross: Decimal = Decimal("0.00")
+    withholding: Decimal = Decimal("0.00")
+    net: Decimal = Decimal("0.00")
+    exits_closed: int = 0
+    batches: int = 0
+    account_ids: list[int] = field(default_factory=list)
+
+
+def _interest_rows(account: LoanAccount, years: list[int], moves: list[rules.Movement],
+                   rates, actor, *, closing_on: date | None = None) -> list[tuple[LoanInterest, list[dict]]]:
+    """Book each listed year (to 31 December, or to `closing_on` for the last one when
+    closing): the LoanInterest row and the movement rows; `moves` grows with them."""
+    out = []
+    now, today = clock.now(), clock.today()
+    for year in years:
+        period_end = closing_on if closing_on is not None and year == closing_on.year else date(year, 12, 31)
+        unrounded = rules.unrounded_interest(Decimal(0), moves, rates, date(year, 1, 1), period_end)
+        figures = rules.rounded_interest(unrounded, value_on("loan_withholding_percent", period_end))
+        interest = LoanInterest(account_id=account.id, year=year, period_end=period_end, gross=figures.gross,
+                                withholding=figures.withholding, net=figures.net,
+                                at_closing=closing_on is not None and year == closing_on.year,
+                                booked_at=now, booked_by_id=getattr(actor, "id", None))
+        lines = []
+        earns_from = period_end + ONE_DAY
+        for kind, amount in ((MovementKind.INTEREST, figures.gross),
+                             (MovementKind.WITHHOLDING, -figures.withholding)):
+            if amount:
+                lines.append({"account_id": account.id, "kind": kind, "amount": amount, "booked_on": today,
+                              "value_date": period_end, "earns_from": earns_from,
+                              "recorded_by_id": getattr(actor, "id", None), "created_at": now})
+                moves.append(rules.Movement(period_end, amount, earns_from))
+        out.append((interest, lines))
+    return out
+
+
+def _missing_years(account: LoanAccount, booked: set[int], up_to: int) -> list[int]:
+    return [y for y in range(account.opened_on.year, up_to + 1) if y not in booked]
+
+
+def _book(entries: list[tuple[LoanAccount, list[tuple[LoanInterest, list[dict]]]]]) -> Decimal:
+    """Insert interest rows and movements in bulk; move balances and the total. Returns
+    the net added to the total outstanding."""
+    interest_rows, movement_rows, added = [], [], Decimal("0.00")
+    for account, booked in entries:
+        for interest, lines in booked:
+            interest_rows.append(interest)
+            movement_rows.extend(lines)
+            account.balance = account.balance + interest.net
+            added += interest.net
+    db.session.add_all(interest_rows)
+    if movement_rows:
+        db.session.execute(sa.insert(LoanMovement), movement_rows)
+    add_to_total(added)
+    db.session.flush()
+    return added
+
+
+def _check_year(year: int) -> None:
+    today = clock.today()
+    if not 1994 <= year <= today.year or (year == today.year and today < date(year, 12, 31)):
+        raise DomainError("validation", _(
+            "The interest of %(year)d can be capitalised from 31 December %(year)d.", year=year),
+            field="year")
+
+
+def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
+                 after_batch: Callable[[], None] | None = None) -> YearEndResult:
+    """Capitalise the year's interest on every account that was open in it (API.md
+    `POST /loans/year-end`). A second run books nothing; `after_batch` (the CLI: commit)
+    runs after each batch, so an interrupted run keeps what it did and resumes there."""
+    _check_year(year)
+    result = YearEndResult(year)
+    result.exits_closed = close_pending_exits(actor)
+    year_end = date(year, 12, 31)
+    rates = all_rate_timelines()
+    locales = notifications.member_locales()
+    last_id = 0
+    while True:
+        booked_for_year = sa.select(LoanInterest.id).where(LoanInterest.account_id == LoanAccount.id,
+                                                           LoanInterest.year == year)
+        accounts = list(db.session.scalars(
+            sa.select(LoanAccount).where(LoanAccount.id > last_id, LoanAccount.status == AccountStatus.OPEN,
+                                         LoanAccount.opened_on <= year_end, ~sa.exists(booked_for_year))
+            .order_by(LoanAccount.id).limit(batch_size)
+            .with_for_update(skip_locked=True, of=LoanAccount)
+            .options(joinedload(LoanAccount.member, innerjoin=True))))
+        if not accounts:
+            break
+        last_id = accounts[-1].id
+        ids = [a.id for a in accounts]
+        moves: dict[int, list[rules.Movement]] = defaultdict(list)
+        for account_id, value_date, amount, earns_from in db.session.execute(
+                sa.select(LoanMovement.account_id, LoanMovement.value_date, LoanMovement.amount,
+                          LoanMovement.earns_from).where(LoanMovement.account_id.in_(ids))):
+            moves[account_id].append(rules.Movement(value_date, amount, earns_from))
+        booked: dict[int, set[int]] = defaultdict(set)
+        for account_id, booked_year in db.session.execute(
+                sa.select(LoanInterest.account_id, LoanInterest.year).where(LoanInterest.account_id.in_(ids))):
+            booked[account_id].add(booked_year)
+        entries = []
+        for account in accounts:
+            years = _missing_years(account, booked[account.id], year)
+            rows = _interest_rows(account, years, moves[account.id], rates[account.product], actor)
+            entries.append((account, rows))
+            this_year = rows[-1][0]
+            result.accounts += 1
+            result.earlier_years += len(years) - 1
+            result.gross += this_year.gross
+            result.withholding += this_year.withholding
+            result.net += this_year.net
+            result.account_ids.append(account.id)
+        _book(entries)
+        for account, rows in entries:
+            notifications.statement_ready(account, year, rows[-1][0], locales.get(account.member_id))
+        result.batches += 1
+        audit.record(actor, "loan.year_end", object_type="loan_year", object_id=year,
+                     summary=f"{year}: batch {result.batches}, {len(accounts)} accounts",
+                     changes={"accounts": [None, len(accounts)]})
+        if after_batch is not None:
+            after_batch()
+    return result
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+def close_account(account: LoanAccount, closed_on: date, actor, *, cause: str = "exit") -> LoanMovement | None:
+    """Close an account: earlier years capitalised, interest from 1 January to the
+    closing day rounded then (DOMAIN.md §6), and a closing repayment of the whole balance
+    to the IBAN on file. The closing day is never before a value date on the ledger."""
+    lock_member(account.member_id)
+    lock_account(account)
+    if account.status != AccountStatus.OPEN:
+        return None
+    moves = [m.as_rule for m in db.session.scalars(
+        sa.select(LoanMovement).where(LoanMovement.account_id == account.id))]
+    booked = set(db.session.scalars(sa.select(LoanInterest.year).where(LoanInterest.account_id == account.id)))
+    closed_on = max([closed_on, account.opened_on, *(m.value_date for m in moves)])
+    rates = all_rate_timelines()[account.product]
+    years = _missing_years(account, booked, closed_on.year)
+    rows = _interest_rows(account, years, moves, rates, actor, closing_on=closed_on)
+    _book([(account, rows)])
+    repayment = None
+    if account.balance > 0:
+        from .ledger import _append
+        repayment = _append(account, MovementKind.CLOSING_REPAYMENT, -account.balance, closed_on, actor,
+                            iban=account.iban)
+    account.status = AccountStatus.CLOSED
+    account.closed_on = closed_on
+    db.session.flush()
+    closing = next((i for i, _lines in rows if i.at_closing), None)
+    audit.record(actor, "loan.close", account,
+                 summary=f"account {account.id} n. {account.member.number}: closed {closed_on.isoformat()} "
+                         f"({cause}), repaid {-(repayment.amount) if repayment else 0}",
+                 changes={"status": [AccountStatus.OPEN, AccountStatus.CLOSED]})
+    notifications.account_closed(account, repayment, closing)
+    return repayment
+
+
+def close_loans_of_exit(exit_, actor=None) -> int:
+    """A member's exit took effect (DOMAIN.md §3.7): every account is closed and repaid
+    with interest to the exit day, and the exit's flag is cleared. Returns the accounts closed."""
+    if exit_.loans_closed_on is not None or not exit_.loans_to_close:
+        return 0
+    accounts = list(db.session.scalars(sa.select(LoanAccount).where(
+        LoanAccount.member_id == exit_.member_id, LoanAccount.status == AccountStatus.OPEN)
+        .order_by(LoanAccount.id)))
+    closed_days = [exit_.effective_on]
+    for account in accounts:
+        close_account(account, exit_.effective_on, actor)
+        closed_days.append(account.closed_on)
+    exit_.loans_closed_on = max(closed_days)
+    exit_.loans_to_close = False
+    db.session.flush()
+    audit.record(actor, "loan.exit_closed", exit_,
+                 summary=f"n. {exit_.member.number}: {len(accounts)} account(s) closed",
+                 changes={"loans_closed_on": [None, exit_.loans_closed_on]})
+    return len(accounts)
+
+
+def close_pending_exits(actor=None) -> int:
+    """Exits applied before the loans domain existed (or while it was not listening)
+    whose accounts are still to be closed: run by `flask loans close-exits` and the year-end run."""
+    from ...lifecycle.models import MemberExit
+    exits = list(db.session.scalars(sa.select(MemberExit).where(
+        MemberExit.loans_to_close.is_(True), MemberExit.loans_closed_on.is_(None),
+        MemberExit.applied_on.is_not(None)).order_by(MemberExit.id)))
+    return sum(close_loans_of_exit(exit_, actor) for exit_ in exits) if exits else 0
+
+
+def accrued_to(account: LoanAccount, on: date) -> rules.YearInterest:
+    """Interest accrued this year up to `on` (shown at any time), rounded as it would be."""
+    moves = [m.as_rule for m in db.session.scalars(
+        sa.select(LoanMovement).where(LoanMovement.account_id == account.id))]
+    rates = all_rate_timelines()[account.product]
+    end = min(on, account.closed_on) if account.closed_on else on
+    return rules.rounded_interest(rules.accrued_interest(Decimal(0), moves, rates, end),
+                                  value_on("loan_withholding_percent", end))
+
