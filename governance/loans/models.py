@@ -193,7 +193,7 @@ class LoanInterest(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("account_id", "year", name="uq_loan_interest_account_year"),
-        sa.CheckConstraint("gross >= 0 AND withholding >= 0 AND net = gross - withholding",
+        sa.CheckConstraint("gross >= 0 AND withholding >= 0 AND abs(net - (gross - withholding)) < 0.005",
                            name="net_is_gross_less_withholding"),
     )
 

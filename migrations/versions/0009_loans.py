@@ -105,7 +105,7 @@ def upgrade():
     sa.Column('at_closing', sa.Boolean(), nullable=False),
     sa.Column('booked_at', governance.core.types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('booked_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint('gross >= 0 AND withholding >= 0 AND net = gross - withholding', name=op.f('ck_loan_interest_net_is_gross_less_withholding')),
+    sa.CheckConstraint('gross >= 0 AND withholding >= 0 AND abs(net - (gross - withholding)) < 0.005', name=op.f('ck_loan_interest_net_is_gross_less_withholding')),
     sa.ForeignKeyConstraint(['account_id'], ['loan_accounts.id'], name=op.f('fk_loan_interest_account_id_loan_accounts'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['booked_by_id'], ['users.id'], name=op.f('fk_loan_interest_booked_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_interest')),
