@@ -159,9 +159,9 @@ def year_end(args):
     return operations.run_year_end(args["year"], actor())
 
 
-def _statement(account_id: int, year: int):
+def _statement(account_id: int, year: int | None):
     account = load_account(account_id)
-    return queries.statement(account, year)
+    return queries.statement(account, year or clock.today().year - 1)
 
 
 @blp.route("/<int:account_id>/statement", methods=["GET"])
@@ -184,7 +184,7 @@ def statement(args, account_id: int):
 def statement_pdf(args, account_id: int):
     st = _statement(account_id, args["year"])
     return Response(documents.statement_pdf(st), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="loan-{account_id}-{args["year"]}.pdf"'})
+        "Content-Disposition": f'attachment; filename="loan-{account_id}-{st.year}.pdf"'})
 
 
 # --- the board's summary and exports --------------------------------------------------------------

@@ -145,7 +145,8 @@ class YearEndResultSchema(ma.Schema):
 
 
 class StatementQuerySchema(Input):
-    year = ma.fields.Integer(required=True, validate=validate.Range(min=1900, max=9999))
+    year = ma.fields.Integer(load_default=None, validate=validate.Range(min=1900, max=9999),
+                             metadata={"description": "Default: last year."})
 
 
 class StatementSchema(ma.Schema):
