@@ -16,11 +16,7 @@ def member_locales() -> dict[int, str]:
     return dict(db.session.execute(sa.select(User.member_id, User.locale).where(User.member_id.is_not(None))).all())
 
 
-def _locale(account) -> str:
-    return member_locales_of(account.member_id)
-
-
-def member_locales_of(member_id: int) -> str:
+def member_locale(member_id: int) -> str:
     return db.session.scalar(sa.select(User.locale).where(User.member_id == member_id).limit(1)) or "it"
 
 
@@ -35,7 +31,7 @@ def statement_ready(account, year: int, interest, locale: str | None = None):
 
 def account_closed(account, repayment, closing_interest):
     member = account.member
-    return send_templated(member.email, _locale(account), _l("Your social-loan account has been closed"),
+    return send_templated(member.email, member_locale(account.member_id), _l("Your social-loan account has been closed"),
                           "loans/email/closed.txt", topic=f"loan:{account.id}", member=member,
                           account=account, repayment=-(repayment.amount) if repayment else 0,
                           interest=closing_interest)

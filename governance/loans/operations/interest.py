@@ -205,8 +205,7 @@ def close_loans_of_exit(exit_, actor=None) -> int:
     for account in accounts:
         close_account(account, exit_.effective_on, actor)
         closed_days.append(account.closed_on)
-    exit_.loans_closed_on = max(closed_days)
-    exit_.loans_to_close = False
+    exit_.loans_closed_on = max(closed_days)  # the flag cleared: loans_to_close stays as the lifecycle set it
     db.session.flush()
     audit.record(actor, "loan.exit_closed", exit_,
                  summary=f"n. {exit_.member.number}: {len(accounts)} account(s) closed",
