@@ -19,6 +19,7 @@ Targets: year end < 30 s (10,000 accounts); statement < 100 ms; summary < 200 ms
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -56,7 +57,7 @@ def bulk_load(rng: random.Random, accounts: int, movements: int) -> Decimal:
     total = Decimal("0.00")
     for first in range(1, accounts + 1, 5000):
         numbers = range(first, min(first + 5000, accounts + 1))
-        db.session.execute(sa.insert(Member), [{
+        db.session.execute(sa.insert(Member.__table__), [{
             "number": n, "first_name": "Anna", "last_name": f"Socia {n}", "tax_code": f"BNCNNA80A41F{n:04d}"[:16],
             "birth_date": date(1980, 1, 1), "address": "Via Roma 1, Melegnano", "email": f"socia{n}@example.org",
             "phone": None, "category": "worker", "admitted_on": date(2015, 3, 1), "shares_subscribed": 1,
@@ -83,7 +84,7 @@ def bulk_load(rng: random.Random, accounts: int, movements: int) -> Decimal:
             total += balance
         account_ids = db.session.scalars(sa.insert(LoanAccount).returning(LoanAccount.id, sort_by_parameter_order=True),
                                          account_rows).all()
-        db.session.execute(sa.insert(LoanMovement), [
+        db.session.execute(sa.insert(LoanMovement.__table__), [
             {"account_id": account_id, "kind": "deposit" if amount > 0 else "withdrawal", "amount": amount,
              "booked_on": day, "value_date": day, "earns_from": day, "created_at": now}
             for account_id, lines in zip(account_ids, plans) for day, amount in lines])
@@ -136,6 +137,7 @@ def main() -> int:
         office = create_user("bench-office@example.org", "benchmark-password", ["secretary"])
         _, board_token = issue_token(board, "benchmark", 1)
         _, office_token = issue_token(office, "benchmark", 1)
+        board_session_id = board.get_id()
         operations.record_rate({"product": "free", "rate": "2.00", "effective_from": "2020-01-01"}, board)
         operations.record_rate({"product": "free", "rate": "2.50", "effective_from": f"{YEAR}-07-01"}, board)
         operations.record_equity({"amount": "900000000.00", "guaranteed_share": "0",
@@ -149,13 +151,13 @@ def main() -> int:
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
 
         with app.test_request_context():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = operations.run_year_end(YEAR, office, after_batch=db.session.commit)
             db.session.commit()
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
             assert result.accounts == args.accounts, result.accounts
             results.append((f"year-end run, {args.accounts:,} accounts x {args.movements} movements",
-                            f"{elapsed:.2f} s", "< 30 s" + (" OK" if elapsed < 30 else " MISSED")))
+                            f"{elapsed:.2f} s (app CPU {cpu:.1f} s)", "< 30 s" + (" OK" if elapsed < 30 else " MISSED")))
             start = time.perf_counter()
             again = operations.run_year_end(YEAR, office)
             db.session.commit()
@@ -179,14 +181,15 @@ def main() -> int:
             results.append((label, f"{median:.1f} ms median (max {worst:.1f})",
                             f"< {target} ms" + (" OK" if median < target else " MISSED")))
         with client.session_transaction() as session:
-            session["_user_id"] = board.get_id()
+            session["_user_id"] = board_session_id
             session["_fresh"] = True
         median, worst = timed(client, "/loans/summary", args.repeats)
         results.append(("board summary page (cap use, maturities)", f"{median:.1f} ms median (max {worst:.1f})",
                         "< 200 ms" + (" OK" if median < 200 else " MISSED")))
 
     width = max(len(r[0]) for r in results)
-    print(f"\nSocial loans benchmark on {sa.engine.make_url(args.database_url).get_backend_name()}:")
+    print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"Social loans benchmark on {sa.engine.make_url(args.database_url).get_backend_name()}:")
     for label, figure, verdict in results:
         print(f"  {label.ljust(width)}  {figure:>34}  {verdict}")
     return 0

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Callable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
 
 from ...core import audit, clock
@@ -43,52 +42,93 @@ class YearEndResult:
     account_ids: list[int] = field(default_factory=list)
 
 
-def _interest_rows(account: LoanAccount, years: list[int], moves: list[rules.Movement],
-                   rates, actor, *, closing_on: date | None = None) -> list[tuple[LoanInterest, list[dict]]]:
-    """Book each listed year (to 31 December, or to `closing_on` for the last one when
-    closing): the LoanInterest row and the movement rows; `moves` grows with them."""
+@dataclass
+class Booked:
+    """One year's interest of one account, ready to insert (Core rows, no ORM objects:
+    the year end books thousands at once)."""
+    interest: dict
+    lines: list[dict]
+
+    @property
+    def net(self) -> Decimal:
+        return self.interest["net"]
+
+
+class _Withholding:
+    """The withholding percentage in force on each period end, read once per run."""
+
+    def __init__(self):
+        self.cache: dict[date, Decimal] = {}
+
+    def __call__(self, on: date) -> Decimal:
+        if on not in self.cache:
+            self.cache[on] = value_on("loan_withholding_percent", on)
+        return self.cache[on]
+
+
+def _interest_rows(account_id: int, years: list[int], moves: list[rules.Movement], rates, actor, *,
+                   closing_on: date | None = None, withholding: _Withholding | None = None) -> list[Booked]:
+    """Each listed year (to 31 December, or to `closing_on` for the last one when
+    closing): its interest row and movement rows; `moves` grows with them, so a later
+    year earns on the earlier year's net from 1 January."""
     out = []
-    now, today = clock.now(), clock.today()
+    now, today, actor_id = clock.now(), clock.today(), getattr(actor, "id", None)
+    withholding = withholding or _Withholding()
     for year in years:
-        period_end = closing_on if closing_on is not None and year == closing_on.year else date(year, 12, 31)
+        at_closing = closing_on is not None and year == closing_on.year
+        period_end = closing_on if at_closing else date(year, 12, 31)
         unrounded = rules.unrounded_interest(Decimal(0), moves, rates, date(year, 1, 1), period_end)
-        figures = rules.rounded_interest(unrounded, value_on("loan_withholding_percent", period_end))
-        interest = LoanInterest(account_id=account.id, year=year, period_end=period_end, gross=figures.gross,
-                                withholding=figures.withholding, net=figures.net,
-                                at_closing=closing_on is not None and year == closing_on.year,
-                                booked_at=now, booked_by_id=getattr(actor, "id", None))
+        figures = rules.rounded_interest(unrounded, withholding(period_end))
+        interest = {"account_id": account_id, "year": year, "period_end": period_end, "gross": figures.gross,
+                    "withholding": figures.withholding, "net": figures.net, "at_closing": at_closing,
+                    "booked_at": now, "booked_by_id": actor_id}
         lines = []
         earns_from = period_end + ONE_DAY
         for kind, amount in ((MovementKind.INTEREST, figures.gross),
                              (MovementKind.WITHHOLDING, -figures.withholding)):
             if amount:
-                lines.append({"account_id": account.id, "kind": kind, "amount": amount, "booked_on": today,
+                lines.append({"account_id": account_id, "kind": kind, "amount": amount, "booked_on": today,
                               "value_date": period_end, "earns_from": earns_from,
-                              "recorded_by_id": getattr(actor, "id", None), "created_at": now})
+                              "recorded_by_id": actor_id, "created_at": now})
                 moves.append(rules.Movement(period_end, amount, earns_from))
-        out.append((interest, lines))
+        out.append(Booked(interest, lines))
     return out
 
 
-def _missing_years(account: LoanAccount, booked: set[int], up_to: int) -> list[int]:
-    return [y for y in range(account.opened_on.year, up_to + 1) if y not in booked]
+def _missing_years(opened_on: date, booked: set[int], up_to: int) -> list[int]:
+    return [y for y in range(opened_on.year, up_to + 1) if y not in booked]
 
 
-def _book(entries: list[tuple[LoanAccount, list[tuple[LoanInterest, list[dict]]]]]) -> Decimal:
-    """Insert interest rows and movements in bulk; move balances and the total. Returns
-    the net added to the total outstanding."""
-    interest_rows, movement_rows, added = [], [], Decimal("0.00")
-    for account, booked in entries:
-        for interest, lines in booked:
-            interest_rows.append(interest)
-            movement_rows.extend(lines)
-            account.balance = account.balance + interest.net
-            added += interest.net
-    db.session.add_all(interest_rows)
-    if movement_rows:
-        db.session.execute(sa.insert(LoanMovement), movement_rows)
+def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
+    """Insert the interest rows and movements in bulk (executemany), add each account's
+    net to its balance (one atomic UPDATE per account, in one executemany) and the sum
+    to the total. Returns that sum."""
+    interest_rows, movement_rows, balances, added = [], [], [], Decimal("0.00")
+    for account_id, booked in entries:
+        net = sum((b.net for b in booked), Decimal("0.00"))
+        for b in booked:
+            interest_rows.append(b.interest)
+            movement_rows.extend(b.lines)
+        if net:
+            balances.append({"account": account_id, "net": net})
+        added += net
+    # executemany INSERTs (psycopg pipelines them), and the balances recomputed from the
+    # ledger in one UPDATE: the sum of the movements is what a balance is (reconcile
+    # checks the same).
+    for table, rows in ((LoanInterest.__table__, interest_rows), (LoanMovement.__table__, movement_rows)):
+        if rows:
+            db.session.execute(sa.insert(table), rows)
+    if balances:
+        accounts = LoanAccount.__table__
+        ledger_sum = sa.select(sa.func.coalesce(sa.func.sum(LoanMovement.amount), 0)) \
+            .where(LoanMovement.account_id == accounts.c.id).scalar_subquery()
+        db.session.execute(sa.update(accounts).where(accounts.c.id.in_([b["account"] for b in balances]))
+                           .values(balance=ledger_sum))
     add_to_total(added)
-    db.session.flush()
+    ids = {account_id for account_id, _ in entries}
+    for obj in list(db.session.identity_map.values()):  # loaded accounts read the new balance
+        if isinstance(obj, LoanAccount) and obj.id in ids:
+            db.session.expire(obj, ["balance"])
     return added
 
 
@@ -111,16 +151,17 @@ def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
     year_end = date(year, 12, 31)
     rates = all_rate_timelines()
     locales = notifications.member_locales()
+    withholding = _Withholding()
     last_id = 0
     while True:
         booked_for_year = sa.select(LoanInterest.id).where(LoanInterest.account_id == LoanAccount.id,
                                                            LoanInterest.year == year)
-        accounts = list(db.session.scalars(
-            sa.select(LoanAccount).where(LoanAccount.id > last_id, LoanAccount.status == AccountStatus.OPEN,
-                                         LoanAccount.opened_on <= year_end, ~sa.exists(booked_for_year))
+        accounts = db.session.execute(
+            sa.select(LoanAccount.id, LoanAccount.member_id, LoanAccount.product, LoanAccount.opened_on)
+            .where(LoanAccount.id > last_id, LoanAccount.status == AccountStatus.OPEN,
+                   LoanAccount.opened_on <= year_end, ~sa.exists(booked_for_year))
             .order_by(LoanAccount.id).limit(batch_size)
-            .with_for_update(skip_locked=True, of=LoanAccount)
-            .options(joinedload(LoanAccount.member, innerjoin=True))))
+            .with_for_update(skip_locked=True, of=LoanAccount)).all()
         if not accounts:
             break
         last_id = accounts[-1].id
@@ -134,25 +175,27 @@ def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
         for account_id, booked_year in db.session.execute(
                 sa.select(LoanInterest.account_id, LoanInterest.year).where(LoanInterest.account_id.in_(ids))):
             booked[account_id].add(booked_year)
-        entries = []
+        entries, ready = [], []
         for account in accounts:
-            years = _missing_years(account, booked[account.id], year)
-            rows = _interest_rows(account, years, moves[account.id], rates[account.product], actor)
-            entries.append((account, rows))
-            this_year = rows[-1][0]
+            years = _missing_years(account.opened_on, booked[account.id], year)
+            rows = _interest_rows(account.id, years, moves[account.id], rates[account.product], actor,
+                                  withholding=withholding)
+            entries.append((account.id, rows))
+            this_year = rows[-1].interest
+            ready.append((account.id, account.member_id, this_year))
             result.accounts += 1
             result.earlier_years += len(years) - 1
-            result.gross += this_year.gross
-            result.withholding += this_year.withholding
-            result.net += this_year.net
+            result.gross += this_year["gross"]
+            result.withholding += this_year["withholding"]
+            result.net += this_year["net"]
             result.account_ids.append(account.id)
         _book(entries)
-        for account, rows in entries:
-            notifications.statement_ready(account, year, rows[-1][0], locales.get(account.member_id))
+        notifications.statements_ready(year, ready, locales)
         result.batches += 1
         audit.record(actor, "loan.year_end", object_type="loan_year", object_id=year,
                      summary=f"{year}: batch {result.batches}, {len(accounts)} accounts",
                      changes={"accounts": [None, len(accounts)]})
+        db.session.flush()
         if after_batch is not None:
             after_batch()
     return result
@@ -173,9 +216,9 @@ def close_account(account: LoanAccount, closed_on: date, actor, *, cause: str = 
     booked = set(db.session.scalars(sa.select(LoanInterest.year).where(LoanInterest.account_id == account.id)))
     closed_on = max([closed_on, account.opened_on, *(m.value_date for m in moves)])
     rates = all_rate_timelines()[account.product]
-    years = _missing_years(account, booked, closed_on.year)
-    rows = _interest_rows(account, years, moves, rates, actor, closing_on=closed_on)
-    _book([(account, rows)])
+    years = _missing_years(account.opened_on, booked, closed_on.year)
+    rows = _interest_rows(account.id, years, moves, rates, actor, closing_on=closed_on)
+    _book([(account.id, rows)])
     repayment = None
     if account.balance > 0:
         from .ledger import _append
@@ -184,7 +227,8 @@ def close_account(account: LoanAccount, closed_on: date, actor, *, cause: str = 
     account.status = AccountStatus.CLOSED
     account.closed_on = closed_on
     db.session.flush()
-    closing = next((i for i, _lines in rows if i.at_closing), None)
+    closing = next((rules.YearInterest(b.interest["gross"], b.interest["withholding"], b.interest["net"])
+                    for b in rows if b.interest["at_closing"]), None)
     audit.record(actor, "loan.close", account,
                  summary=f"account {account.id} n. {account.member.number}: closed {closed_on.isoformat()} "
                          f"({cause}), repaid {-(repayment.amount) if repayment else 0}",
