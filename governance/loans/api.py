@@ -3,6 +3,7 @@ errors as problem+json with the codes of API.md (loan_seniority, loan_member_cap
 loan_total_cap, loan_notice, loan_insufficient_balance, rate_cap)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +17,7 @@ from ..core.permissions import AUTHENTICATED, NotAllowed, actor, can, permission
 from ..members.queries import member_by_number
 from . import documents, exports, operations, queries
 from .access import load_account
+from .models import LoanMovement
 from .schemas import (AccountCreateSchema, AccountListQuerySchema, AccountPageSchema, AccountSchema,
                       EquityCreateSchema, EquitySchema, ExportQuerySchema, MovementCreateSchema,
                       MovementPageSchema, MovementResultSchema, RateCreateSchema, RateSchema,
@@ -110,10 +112,9 @@ def get_account(account_id: int):
 def list_movements(account_id: int):
     """The account's ledger, by value date."""
     account = load_account(account_id)
-    from .models import LoanMovement
-    query = queries.sa.select(LoanMovement).where(LoanMovement.account_id == account.id) \
+    query = sa.select(LoanMovement).where(LoanMovement.account_id == account.id) \
         .order_by(LoanMovement.value_date, LoanMovement.id)
-    return paginate(query, lambda m: m)
+    return paginate(query, lambda movement: movement)
 
 
 @blp.route("/<int:account_id>/movements", methods=["POST"])

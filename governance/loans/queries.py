@@ -16,7 +16,7 @@ from ..members.models import Member
 from ..statute.queries import value_on
 from . import rules
 from .models import (TOTALS_ROW_ID, AccountStatus, LoanAccount, LoanInterest, LoanMovement,
-                     LoanTotals, MovementKind, Product)
+                     LoanTotals, Product)
 from .operations.common import all_rate_timelines, equity_in_force, max_total_on
 
 ZERO = Decimal("0.00")
@@ -249,7 +249,3 @@ def reconcile() -> list[Difference]:
     if stored_total != total:
         differences.append(Difference(None, stored_total, total))
     return differences
-
-
-def kinds() -> list[MovementKind]:
-    return list(MovementKind)

@@ -17,8 +17,7 @@ from ...extensions import db
 from ...members.models import Member
 from ...statute.queries import value_on
 from .. import rules
-from ..models import (TOTALS_ROW_ID, AccountStatus, LoanAccount, LoanEquity, LoanInterest,
-                      LoanMovement, LoanRate, LoanTotals, Product)
+from ..models import TOTALS_ROW_ID, AccountStatus, LoanAccount, LoanEquity, LoanRate, LoanTotals, Product
 
 
 # --- locks: always member -> account -> totals, so two use cases never wait on each other
@@ -95,18 +94,6 @@ def max_total_on(on: date, equity: LoanEquity | None = None) -> tuple[Decimal, i
                                           value_on("loan_equity_multiple", on),
                                           value_on("loan_equity_multiple_guaranteed", on))
     return maximum, multiple
-
-
-def last_capitalised_year(account_id: int | None = None) -> int | None:
-    query = sa.select(sa.func.max(LoanInterest.year)).where(LoanInterest.at_closing.is_(False))
-    if account_id is not None:
-        query = sa.select(sa.func.max(LoanInterest.year)).where(LoanInterest.account_id == account_id)
-    return db.session.scalar(query)
-
-
-def account_moves(account_id: int) -> list[LoanMovement]:
-    return list(db.session.scalars(sa.select(LoanMovement).where(LoanMovement.account_id == account_id)
-                                   .order_by(LoanMovement.value_date, LoanMovement.id)))
 
 
 # --- input --------------------------------------------------------------------------------

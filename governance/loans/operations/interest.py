@@ -9,7 +9,7 @@ because each year's net interest earns from the next 1 January."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable
@@ -39,7 +39,6 @@ class YearEndResult:
     net: Decimal = Decimal("0.00")
     exits_closed: int = 0
     batches: int = 0
-    account_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -188,7 +187,6 @@ def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
             result.gross += this_year["gross"]
             result.withholding += this_year["withholding"]
             result.net += this_year["net"]
-            result.account_ids.append(account.id)
         _book(entries)
         notifications.statements_ready(year, ready, locales)
         result.batches += 1

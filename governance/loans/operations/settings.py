@@ -18,9 +18,6 @@ from .. import rules
 from ..models import LoanEquity, LoanInterest, LoanRate, Product
 from .common import parse_date, raise_problem
 
-PRODUCTS = [p.value for p in Product]
-
-
 def product(raw, problems: Problems, field: str = "product") -> Product | None:
     value = Product.from_value(raw if isinstance(raw, str | Product) else None)
     if value is None:
