@@ -154,20 +154,21 @@ class CapUse:
     percent: Decimal
 
 
-def cap_use(today: date | None = None, limit: int | None = 50) -> list[CapUse]:
-    """Each lender's balance against the per-member cap, highest first."""
+def cap_use(today: date | None = None, limit: int = 50) -> list[CapUse]:
+    """The lenders closest to the per-member cap, highest balance first: balances summed
+    per member id first (a narrow aggregate), names read for the top ones only."""
     today = today or clock.today()
     cap = value_on("loan_member_cap", today)
-    balance = sa.func.sum(LoanAccount.balance)
-    query = sa.select(Member.number, Member.last_name, Member.first_name, balance) \
-        .join(Member, Member.id == LoanAccount.member_id).where(LoanAccount.status == AccountStatus.OPEN) \
-        .group_by(Member.number, Member.last_name, Member.first_name).having(balance > 0) \
-        .order_by(balance.desc(), Member.number)
-    if limit:
-        query = query.limit(limit)
+    balance = sa.func.sum(LoanAccount.balance).label("balance")
+    top = sa.select(LoanAccount.member_id, balance).where(LoanAccount.status == AccountStatus.OPEN) \
+        .group_by(LoanAccount.member_id).having(sa.func.sum(LoanAccount.balance) > 0) \
+        .order_by(balance.desc(), LoanAccount.member_id).limit(limit).subquery()
+    rows = db.session.execute(
+        sa.select(Member.number, Member.last_name, Member.first_name, top.c.balance)
+        .join(top, top.c.member_id == Member.id).order_by(top.c.balance.desc(), Member.id))
     return [CapUse(number, f"{last} {first}".strip(), amount, cap,
                    (amount * 100 / cap).quantize(Decimal("0.01")) if cap else Decimal("0.00"))
-            for number, last, first, amount in db.session.execute(query)]
+            for number, last, first, amount in rows]
 
 
 def maturities(today: date | None = None, limit: int = 50) -> list[LoanAccount]:
@@ -179,21 +180,15 @@ def maturities(today: date | None = None, limit: int = 50) -> list[LoanAccount]:
 
 
 def years_without_year_end(today: date | None = None) -> list[int]:
-    """Past years in which some open account still has no interest booked."""
+    """[last year] when an open account still has no interest booked for it (the year-end
+    run books any earlier missing year first, so last year is the one to watch)."""
     today = today or clock.today()
     last = today.year - 1
-    first = db.session.scalar(sa.select(sa.func.min(LoanAccount.opened_on))
-                              .where(LoanAccount.status == AccountStatus.OPEN))
-    if first is None or first.year > last:
-        return []
-    missing = []
-    for year in range(first.year, last + 1):
-        booked = sa.select(LoanInterest.id).where(LoanInterest.account_id == LoanAccount.id, LoanInterest.year == year)
-        if db.session.scalar(sa.select(sa.func.count(LoanAccount.id)).where(
-                LoanAccount.status == AccountStatus.OPEN, LoanAccount.opened_on <= date(year, 12, 31),
-                ~sa.exists(booked))):
-            missing.append(year)
-    return missing
+    booked = sa.select(LoanInterest.id).where(LoanInterest.account_id == LoanAccount.id, LoanInterest.year == last)
+    missing = db.session.scalar(sa.select(LoanAccount.id).where(
+        LoanAccount.status == AccountStatus.OPEN, LoanAccount.opened_on <= date(last, 12, 31),
+        ~sa.exists(booked)).limit(1))
+    return [last] if missing is not None else []
 
 
 # --- exports -----------------------------------------------------------------------------------

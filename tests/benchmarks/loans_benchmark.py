@@ -158,6 +158,9 @@ def main() -> int:
             assert result.accounts == args.accounts, result.accounts
             results.append((f"year-end run, {args.accounts:,} accounts x {args.movements} movements",
                             f"{elapsed:.2f} s (app CPU {cpu:.1f} s)", "< 30 s" + (" OK" if elapsed < 30 else " MISSED")))
+            # As autovacuum would do after a run that rewrote every account row.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
             start = time.perf_counter()
             again = operations.run_year_end(YEAR, office)
             db.session.commit()
