@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
-.PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark clean
+.PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark benchmark-loans clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test: $(VENV)/.stamp-dev translations db-check lint-imports
 
 benchmark: $(VENV)/.stamp-dev translations
 	$(BIN)/python tests/benchmarks/register_benchmark.py
+
+# Social loans on PostgreSQL (never in `make test`): LOANS_BENCH_URL is dropped and rebuilt.
+LOANS_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/loans_bench
+benchmark-loans: $(VENV)/.stamp-dev translations
+	createdb -h 127.0.0.1 -U postgres loans_bench 2>/dev/null || true
+	$(BIN)/python tests/benchmarks/loans_benchmark.py --database-url $(LOANS_BENCH_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -52,6 +52,17 @@ class P(enum.StrEnum):
     MEMBERSHIP_REPORT_READ = "membership_report.read"
     # personal API tokens on the profile page (the API endpoints are for any login)
     API_TOKENS_PAGE = "api_tokens.page"
+    # social loans (DOMAIN.md §6, API.md "Social loans"): read by the owner (object
+    # check), the secretary, the board and the auditor; movements, accounts and the year
+    # end written by the secretary; rates and equity by the board.
+    LOANS_READ = "loans.read"
+    LOANS_OWN = "loans.own"
+    LOAN_OPEN = "loans.open"
+    LOAN_MOVEMENT = "loans.movement"
+    LOAN_YEAR_END = "loans.year_end"
+    LOAN_REGULATION = "loans.regulation"
+    LOANS_SUMMARY = "loans.summary"
+    LOANS_EXPORT = "loans.export"
 
 
 GRANTS: dict[P, frozenset[Role]] = {
@@ -84,4 +95,14 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.MEMBERSHIP_REPORT_READ: frozenset({BOARD, SECRETARY, AUDITOR}),
 
     P.API_TOKENS_PAGE: frozenset({ADMIN, BOARD, SECRETARY, AUDITOR}),
+
+    # social loans
+    P.LOANS_READ: frozenset({BOARD, SECRETARY, AUDITOR}),
+    P.LOANS_OWN: frozenset({MEMBER}),                 # and only their own accounts
+    P.LOAN_OPEN: frozenset({SECRETARY}),
+    P.LOAN_MOVEMENT: frozenset({SECRETARY}),
+    P.LOAN_YEAR_END: frozenset({SECRETARY}),
+    P.LOAN_REGULATION: frozenset({BOARD}),            # rates and equity
+    P.LOANS_SUMMARY: frozenset({BOARD, AUDITOR}),     # API.md: (board, auditor)
+    P.LOANS_EXPORT: frozenset({BOARD, SECRETARY, AUDITOR}),
 }

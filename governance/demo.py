@@ -7,8 +7,8 @@ plus one login per role. Exits go through the membership lifecycle's record_exit
 they have their exit records too. Everything is deterministic for a given day: the random
 generator is seeded with 1994 and every date is relative to `clock.today()`.
 
-Assemblies, a mission motion and social loans (API.md) will join the demo when those
-domains exist; nothing here pretends they do.
+Social loans are seeded by demo_loans.py. Assemblies and a mission motion (API.md) will
+join the demo when those domains exist; nothing here pretends they do.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from flask_babel import force_locale
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
+from . import demo_loans
 from .auth.models import User
 from .auth.operations import create_user
 from .core import clock
@@ -251,6 +252,7 @@ def _seed() -> list[Member]:
         create_user(email, DEMO_PASSWORD, roles, full_name=full_name or member.full_name,
                     member=member, actor=admin)
     _pending_work(created, admin, today)
+    demo_loans.seed(today, admin, created)
     db.session.flush()
     return created
 
@@ -469,7 +471,7 @@ def _print_summary(echo, created: list[Member]) -> None:
              Category.FINANCING: "financing", Category.LEGAL_PERSON: "legal person"}
     echo("Active by category: " + ", ".join(
         f"{names[c]} {sum(1 for m in active if m.category == c)}" for c in Category))
-    echo("Assemblies, the mission motion and social loans are not in the demo yet "
-         "(those parts of the platform do not exist yet).")
+    echo("Social loans: a dozen accounts with two years of movements and capitalised interest. "
+         "Assemblies and the mission motion are not in the demo yet.")
     echo("")
     _print_logins(echo, _login_rows())

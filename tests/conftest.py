@@ -106,21 +106,34 @@ class _ConnectionBoundSession(FlaskSQLAlchemySession):
         return self.bind
 
 
+# Append-only tables: their triggers are set aside while a committing test's data is
+# emptied (name -> the SQLite triggers to put back, from their migrations).
+APPEND_ONLY_TABLES = {
+    "audit_entries": ("audit_entries_no_delete", "audit entries are append-only"),
+    "loan_movements": ("loan_movements_no_delete", "loan movements are append-only"),
+}
+
+
 def _empty_tables() -> None:
-    """After a committing test: empty every table but keep the schema and the counter row."""
+    """After a committing test: empty every table but keep the schema and the counter rows."""
     with db.engine.begin() as conn:
         names = [t.name for t in reversed(db.metadata.sorted_tables)]
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+            for table in APPEND_ONLY_TABLES:
+                conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
-            conn.execute(sa.text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
+            for table in APPEND_ONLY_TABLES:
+                conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         else:
-            conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_entries_no_delete"))
+            for trigger, _message in APPEND_ONLY_TABLES.values():
+                conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {trigger}"))
             for name in names:
                 conn.execute(sa.text(f'DELETE FROM "{name}"'))
-            conn.execute(sa.text("CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-                                 "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END"))
+            for table, (trigger, message) in APPEND_ONLY_TABLES.items():
+                conn.execute(sa.text(f"CREATE TRIGGER {trigger} BEFORE DELETE ON {table} "
+                                     f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))
         conn.execute(sa.text("INSERT INTO register_counters (name, last_number) VALUES ('libro_soci', 0)"))
+        conn.execute(sa.text("INSERT INTO loan_totals (id, total_outstanding) VALUES (1, 0)"))
 
 
 @pytest.fixture

@@ -100,6 +100,19 @@ def send_email(recipient: str, subject: str, body: str, *,
     return message
 
 
+def send_many(messages: list[tuple[str, str, str, str | None]]) -> int:
+    """Queue many plain emails (recipient, subject, body, topic) with one multi-row INSERT
+    in the current transaction: for runs that write thousands (a year's statements)."""
+    now = clock.now()
+    rows = [{"created_at": now, "recipient": (recipient or "")[:254], "subject": (subject or "")[:300],
+             "body": body, "status": OutboxStatus.QUEUED, "topic": topic, "attempts": 0,
+             "next_attempt_at": now, "sensitive": False}
+            for recipient, subject, body, topic in messages if recipient]
+    if rows:
+        db.session.execute(sa.insert(OutboxMessage.__table__), rows)
+    return len(rows)
+
+
 def send_templated(recipient: str | None, locale: str | None, subject, template: str, *,
                    topic: str, attachments=None, sensitive: bool = False,
                    **context) -> OutboxMessage | None:

@@ -53,8 +53,13 @@ def world(user_factory, member_factory, bearer):
     message = send_email("someone@example.org", "Subject", "Body",
                          attachments=[("letter.txt", "text/plain", b"hello")])
     from governance.extensions import db
+    from governance.loans.models import LoanAccount, Product
+    from governance.core import clock
+    account = LoanAccount(member=own, product=Product.FREE, opened_on=own.admitted_on,
+                          iban="IT60X0542811101000000123456", balance=0, created_at=clock.now())
+    db.session.add(account)
     db.session.flush()
-    params = {"number": own.number, "user_id": target.id, "message_id": message.id,
+    params = {"number": own.number, "account_id": account.id, "user_id": target.id, "message_id": message.id,
               "attachment_id": message.attachments[0].id, "token": "not-a-valid-token"}
     return World(users=users, headers=headers, params=params, own_member=own, other_member=other)
 
