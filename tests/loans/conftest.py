@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.clients import api, client  # noqa: F401 - fixtures for this folder
 
 from governance.loans import operations
 from tests import factories
