@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from governance.core import clock
@@ -141,6 +141,8 @@ def histories(draw):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=histories())
+# found by CI: SQLite adds NUMERIC as binary floats, 0.01 + 2.00 - 2.00 - 0.01 < 0
+@example(steps=[("deposit", 1, 0), ("deposit", 200, 0), ("reverse", 1, 0), ("reverse", 2, 0)])
 def test_reconcile_finds_nothing_after_any_valid_sequence_and_year_end_is_idempotent(
         app, steps, user_factory, board):
     clock.set_now(date(2026, 11, 26))

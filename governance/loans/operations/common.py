@@ -40,10 +40,12 @@ def locked_total_outstanding() -> Decimal:
 
 
 def add_to_total(delta: Decimal) -> None:
-    """One atomic UPDATE: no read-modify-write, so no lost update on the total."""
+    """One atomic UPDATE: no read-modify-write, so no lost update on the total. Rounded to
+    the cent in SQL: SQLite adds NUMERIC columns as binary floats (0.01 + 2.00 - 2.00 - 0.01
+    is -1.7e-18 there, which the CHECK constraint refuses); PostgreSQL's sum is exact."""
     if delta:
         db.session.execute(sa.update(LoanTotals).where(LoanTotals.id == TOTALS_ROW_ID)
-                           .values(total_outstanding=LoanTotals.total_outstanding + delta))
+                           .values(total_outstanding=sa.func.round(LoanTotals.total_outstanding + delta, 2)))
 
 
 def ensure_open(account: LoanAccount) -> None:

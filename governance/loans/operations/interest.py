@@ -119,7 +119,7 @@ def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
             db.session.execute(sa.insert(table), rows)
     if balances:
         accounts = LoanAccount.__table__
-        ledger_sum = sa.select(sa.func.coalesce(sa.func.sum(LoanMovement.amount), 0)) \
+        ledger_sum = sa.select(sa.func.round(sa.func.coalesce(sa.func.sum(LoanMovement.amount), 0), 2)) \
             .where(LoanMovement.account_id == accounts.c.id).scalar_subquery()
         db.session.execute(sa.update(accounts).where(accounts.c.id.in_([b["account"] for b in balances]))
                            .values(balance=ledger_sum))
