@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
-.PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark benchmark-loans clean
+.PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark \
+	benchmark-loans clean mutation mutation-permissions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,15 @@ LOANS_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/loans_bench
 benchmark-loans: $(VENV)/.stamp-dev translations
 	createdb -h 127.0.0.1 -U postgres loans_bench 2>/dev/null || true
 	$(BIN)/python tests/benchmarks/loans_benchmark.py --database-url $(LOANS_BENCH_URL) $(BENCH_ARGS)
+
+# Mutation testing (tests/mutation/README.md): a report run by hand, never part of `make test`.
+# Extra options through MUTATION_ARGS, e.g. MUTATION_ARGS="--sample 50 --seed 1".
+MUTATION_JOBS ?= 2
+mutation: $(VENV)/.stamp-dev translations
+	$(BIN)/python tests/mutation/mutate.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
+
+mutation-permissions: $(VENV)/.stamp-dev translations
+	$(BIN)/python tests/mutation/mutate.py --jobs $(MUTATION_JOBS) --ops permission,grant $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db
