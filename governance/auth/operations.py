@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
-from ..core import audit, clock, formatting, inputs, tokens
+from ..core import audit, clock, formatting, inputs, limits, tokens
 from ..core.errors import DomainError, NotFound
 from ..core.permissions import AUDITED_ROLES, Role, user_has_role
 from ..extensions import db
@@ -24,12 +24,28 @@ LOCALES = ("it", "en")
 PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.BOARD})
 
 
+# Failed sign-ins per client address, across every email (core.limits): password
+# spraying tries one password on many accounts and never trips the per-email lock.
+ADDRESS_FAILURES = ("LOGIN_ADDRESS_FAILURE_LIMIT", "login-failures")
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def lookup_email(raw) -> str:
+    """An email typed to find an account (login, forgotten password): trimmed and
+    lower-cased; one that could not be stored (control characters, NUL, too long) is
+    refused with the field's message instead of reaching the database."""
+    try:
+        value = inputs.text(raw, max_length=inputs.EMAIL_MAX_LENGTH)
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field="email") from None
+    return (value or "").lower()
+
+
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    return db.session.scalar(sa.select(User).where(User.email == lookup_email(email)))
 
 
 def _audited(actor) -> bool:
@@ -51,10 +67,12 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> U
     The message does not say which of the two was wrong, and an unknown email takes as
     long as a wrong password. Too many recent attempts for the email refuse even the
     right password ('too_many_attempts', 429) until the window has passed."""
-    email = normalise_email(email)
+    limits.refuse_if_exhausted(*ADDRESS_FAILURES, remote_addr)
+    email = lookup_email(email)
     throttling.count_attempt(email)
     user = find_user_by_email(email) if email else None
     if not passwords.matches(user.password_hash if user is not None else None, password):
+        limits.count(*ADDRESS_FAILURES, remote_addr)
         raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
     throttling.clear(email)
     if not user.is_active:

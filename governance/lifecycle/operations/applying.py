@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ...auth import passwords, throttling
-from ...core import audit, clock, inputs
+from ...core import audit, clock, inputs, limits
 from ...core.errors import DomainError
 from ...core.formatting import day
 from ...core.inputs import Problems
@@ -108,7 +108,9 @@ def authenticate_applicant(email: str, password: str, remote_addr: str | None = 
     Throttled like the logins (auth.throttling): after LOGIN_MAX_FAILURES attempts for
     the email within the window, even the right password is refused ('too_many_attempts',
     429) until the window passes; an unknown email takes as long as a wrong password."""
-    email = (email or "").strip().lower()[:254]
+    from ...auth.operations import ADDRESS_FAILURES, lookup_email
+    limits.refuse_if_exhausted(*ADDRESS_FAILURES, remote_addr)
+    email = lookup_email(email)
     key = APPLICANT_THROTTLE_PREFIX + email
     throttling.count_attempt(key)
     candidates = db.session.scalars(sa.select(Application).where(Application.email == email)
@@ -119,6 +121,7 @@ def authenticate_applicant(email: str, password: str, remote_addr: str | None = 
             return application
     if not any(a.password_hash for a in candidates):
         passwords.matches(None, password)  # as long as a wrong password: do not tell who applied
+    limits.count(*ADDRESS_FAILURES, remote_addr)
     raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
 
 
