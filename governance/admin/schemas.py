@@ -93,7 +93,8 @@ class OutboxMessageSchema(ma.Schema):
 
 
 class OutboxMessageDetailSchema(OutboxMessageSchema):
-    body = ma.fields.String()
+    body = ma.fields.Function(lambda m: m.shown_body, metadata={
+        "description": "The text sent; personal links (password reset, activation) hidden."})
 
 
 class OutboxQuerySchema(PageQuerySchema):
