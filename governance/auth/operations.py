@@ -17,7 +17,7 @@ from ..core.errors import DomainError, NotFound
 from ..core.permissions import AUDITED_ROLES, Role, user_has_role
 from ..extensions import db
 from . import passwords, throttling
-from .models import ApiToken, User, UserRole
+from .models import FULL_NAME_MAX, ApiToken, User, UserRole
 
 LOCALES = ("it", "en")
 # Granting these roles is told to the other administrators and to the board.
@@ -132,7 +132,7 @@ def create_user(email: str, password: str | None, roles, *, full_name: str = "",
     (see send_password_reset)."""
     problems = inputs.Problems()
     email = problems.take("email", inputs.email, email, required=True)
-    full_name = problems.take("full_name", inputs.text, full_name, max_length=200, name=True) or ""
+    full_name = problems.take("full_name", inputs.text, full_name, max_length=FULL_NAME_MAX, name=True) or ""
     problems.raise_if_any()
     if find_user_by_email(email) is not None:
         raise DomainError("validation", _("A user with this email already exists."), field="email")
@@ -224,7 +224,7 @@ def update_user(user: User, *, actor, roles=None, member=..., active: bool | Non
         user.is_active_account = bool(active)
     if full_name is not None:
         try:
-            user.full_name = inputs.text(full_name, max_length=200, name=True) or ""
+            user.full_name = inputs.text(full_name, max_length=FULL_NAME_MAX, name=True) or ""
         except inputs.InvalidInput as problem:
             raise DomainError("validation", problem.message, field="full_name") from None
     db.session.flush()
