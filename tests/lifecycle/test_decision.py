@@ -367,7 +367,8 @@ def test_api_applicant_token_from_email_and_password(client, today, apply, _db):
 
 def test_decision_due_uses_the_statute_value_in_force(today, board_user):
     from governance.statute.operations import change_parameters
-    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user)
+    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user,
+                      note="in force since yesterday", correction=True)
     application = factories.submit()
     assert application.decision_due_on == today + timedelta(days=30)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1
