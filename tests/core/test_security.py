@@ -84,6 +84,43 @@ def test_logging_out_ends_a_copied_remember_me_cookie(app, client, user_factory)
     assert _with_only(app, stolen).get("/profile").status_code == 302
 
 
+def test_logging_out_ends_a_copied_session_cookie(app, client, user_factory):
+    from tests.core.clients import make_client
+    user = user_factory(password="right-password-1", roles=["member"])
+    client.post("/login", data={"email": user.email, "password": "right-password-1"})
+    copy = make_client(app)
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/profile").status_code == 200
+    client.post("/logout")
+    assert copy.get("/profile").status_code == 302
+
+
+def test_nothing_derived_from_the_password_hash_is_in_links_or_cookies(client, user_factory):
+    """Links and cookies carry the random session version, never the hash or a digest
+    of it (itsdangerous payloads are only signed, anyone can read them)."""
+    import base64
+    import hashlib
+    import json as json_module
+    from governance.auth.operations import password_reset_token
+    from governance.lifecycle.access import activation_token
+    user = user_factory(password="right-password-1", roles=["member"])
+    client.post("/login", data={"email": user.email, "password": "right-password-1",
+                                "remember": "y"})
+    salt, digest = user.password_hash.split("$")[1:3]
+    secrets_of_hash = {salt, digest, hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]}
+
+    def payload(token: str) -> dict:
+        head = token.split(".")[0]
+        return json_module.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    for token in (password_reset_token(user), activation_token(user, 1)):
+        data = payload(token)
+        assert data["v"] == user.session_version
+        assert not any(part in token or part in str(data) for part in secrets_of_hash)
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name).value
+        assert not any(part in cookie for part in secrets_of_hash), name
+
+
 def test_a_session_of_a_user_without_password_cannot_be_forged(client, user_factory):
     """The session names a random version, not anything derived from the (empty)
     password hash: knowing the SECRET_KEY and the user id is not enough."""
