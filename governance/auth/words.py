@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
+from ..core.outbox import register_topics
 from ..core.permissions import Role
 
 
@@ -25,3 +26,4 @@ def register() -> None:
         enums={"roles": Role, "granted": Role},
         dates=("expires_at",),
     )
+    register_topics({"user": _l("Login %(id)s"), "password_reset": _l("Password reset")})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
+from ..core.outbox import register_topics
 from .models import AppealStatus, ApplicationStatus, WithdrawalStatus
 
 
@@ -39,5 +40,7 @@ def register() -> None:
                  "member_exits": _l("Exit %(id)s"), "share_payments": _l("Share payment %(id)s"),
                  "accounts_approvals": _l("Accounts approval %(id)s")},
     )
+    register_topics({"application": _l("Application %(id)s"), "member": _l("Member no. %(id)s"),
+                     "digest": _l("Board digest of %(id)s")})
     audit.register_words(enums={"status": AppealStatus})
     audit.register_words(enums={"status": WithdrawalStatus})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
+from ..core.outbox import register_topics
 from .models import AccountStatus, Product
 
 
@@ -31,3 +32,4 @@ def register() -> None:
                  "loan_rates": _l("Social loan rate %(id)s"), "loan_equity": _l("Equity %(id)s"),
                  "loan_year": _l("Year %(id)s")},
     )
+    register_topics({"loan": _l("Social loan account %(id)s")})

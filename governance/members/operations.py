@@ -289,7 +289,7 @@ def add_history(member: Member, actor, action: str, changes: dict | None, note: 
 
 def register_member(clean: dict, actor, *, number: int | None = None, action: str = "member.create",
                     note: str | None = None, check_cap: bool = True,
-                    duplicate_check: bool = True) -> Member:
+                    duplicate_check: bool = True, context: dict | None = None) -> Member:
     """Write one validated entry (see validate_entry) into the register, with its
     number, history and audit entry. `number` keeps a historic number (import);
     otherwise the next one is assigned. Admission of an applicant calls this too."""
@@ -329,7 +329,10 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
     db.session.add(member)
     db.session.flush()
     changes = {k: [None, v] for k, v in entry_snapshot(member).items() if v not in (None, "")}
-    add_history(member, actor, action, changes, note)
+    # `context`: data about the entry's origin (the application, the decision's date),
+    # stored as data and worded when shown, like every change
+    add_history(member, actor, action, {**changes, **{k: [None, v] for k, v in (context or {}).items()}},
+                note)
     audit.record(actor, action, member, summary=f"n. {member.number} {member.full_name}",
                  changes=changes)
     return member

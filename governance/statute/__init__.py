@@ -10,8 +10,9 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
     from ..core import audit
     from .parameters import PARAMETERS
-    from . import api, views
+    from . import api, views, words
     app.register_blueprint(views.bp)
+    app.jinja_env.globals["statute_value"] = words.value_text
     audit.register_words(
         actions={"statute.change": _l("Statute parameter changed")},
         fields={p.name: p.label for p in PARAMETERS},

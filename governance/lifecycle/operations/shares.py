@@ -59,8 +59,8 @@ def record_share_payment(member: Member, data: dict, actor) -> SharePayment:
     member.updated_at = clock.now()
     db.session.flush()
     changes = {"shares_paid_amount": [before, member.shares_paid_amount]}
-    register.add_history(member, actor, "member.share_payment", changes,
-                         note=f"{format_eur(amount)} paid on {paid_on.isoformat()}")
+    register.add_history(member, actor, "member.share_payment",
+                         {**changes, "amount": [None, amount], "paid_on": [None, paid_on]})
     audit.record(actor, "member.share_payment", payment,
                  summary=f"n. {member.number}: {format_eur(amount)} on {paid_on.isoformat()}",
                  changes=changes)
