@@ -15,7 +15,6 @@ OUTBOX_MAX_ATTEMPTS attempts. Delivery never turns a committed change into an er
 """
 from __future__ import annotations
 
-import enum
 import logging
 import smtplib
 import time

@@ -7,6 +7,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    url_for)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..core import clock
@@ -322,7 +323,7 @@ def withdrawals():
 @permission(P.EXITS_APPLY)
 def apply_exits():
     applied = operations.apply_due_exits(clock.today(), actor())
-    flash(_("%(n)d exit(s) took effect.", n=len(applied)), "success")
+    flash(ngettext("%(num)d exit took effect.", "%(num)d exits took effect.", len(applied)), "success")
     return redirect(url_for("lifecycle.withdrawals"))
 
 

@@ -13,7 +13,7 @@ from ..authz import P
 from ..core import csvio
 from ..core.forms import csrf_failed, show_errors
 from ..core.permissions import AUTHENTICATED, actor, can, permission
-from . import exporting, importing, operations, queries
+from . import exporting, history, importing, operations, queries
 from .access import load_visible
 from .forms import CorrectMemberForm, ImportForm, NewMemberForm
 from .models import Category, MemberStatus
@@ -110,7 +110,8 @@ def edit(number: int):
             show_errors(form, error)
         else:
             if changed:
-                flash(_("The entry was corrected: %(fields)s.", fields=", ".join(changed)), "success")
+                flash(_("The entry was corrected: %(fields)s.", fields=", ".join(
+                    history.field_label(name) for name in changed)), "success")
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("members.detail", number=member.number))

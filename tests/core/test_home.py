@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 
 from governance.core import clock
 from governance.core.outbox import OutboxMessage, OutboxStatus, send_email
@@ -133,5 +132,18 @@ def test_board_digest_sends_one_email_a_day_once(app, board_user, member_factory
         assert operations.send_board_digest(today - timedelta(days=1)) == 0  # nothing arrived
         body = db.session.scalar(db.select(OutboxMessage.body).where(OutboxMessage.recipient == board_user.email))
         assert "Giulia Bianchi" in body and "Marco Verdi" in body
+    finally:
+        app.config["BOARD_NOTIFICATIONS"] = "each"
+
+
+def test_the_digest_command_sends_yesterdays_arrivals(app, board_user, today):
+    app.config["BOARD_NOTIFICATIONS"] = "digest"
+    try:
+        lf.submit(first_name="Giulia", last_name="Bianchi")
+        db.session.commit()
+        clock.advance(days=1)
+        result = app.test_cli_runner().invoke(args=["lifecycle", "digest"])
+        assert result.exit_code == 0, result.output
+        assert f"1 digest email(s) queued for {today.isoformat()}" in result.output
     finally:
         app.config["BOARD_NOTIFICATIONS"] = "each"

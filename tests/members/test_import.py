@@ -267,8 +267,8 @@ def test_import_page_shows_the_report_by_row_and_field(board_client, today):
                                  content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<td>3</td><td>admitted_on</td>" in html
-    assert "2030-01-01" in html
+    assert '<td>3</td><td><code translate="no">admitted_on</code></td>' in html  # the file's column
+    assert "01/01/2030" in html
     assert register_state() == before
 
 
