@@ -91,9 +91,21 @@ def _every_kind_of_email(board):
 
 
 def _failed_forms(app, users) -> list[tuple[str, str]]:
-    """Pages re-rendered with errors (422) as Italian users meet them."""
+    """Pages answering a POST: re-rendered with errors (422), and the confirmations of
+    decisions that cannot be undone, as Italian users meet them."""
     out = []
+    today = clock.today().isoformat()
+    waiting = db.session.scalar(sa.select(Application.id).where(
+        Application.status == ApplicationStatus.SUBMITTED).order_by(Application.id))
+    active = db.session.scalar(sa.select(Member.number).where(Member.status == MemberStatus.ACTIVE)
+                               .order_by(Member.number))
     posts = [
+        (Role.BOARD, f"/board/applications/{waiting}/decision", {"outcome": "admitted", "decided_on": today}),
+        (Role.BOARD, f"/board/applications/{waiting}/decision", {"outcome": "rejected", "decided_on": today,
+                                                                 "reasons": "Requisiti mancanti."}),
+        (Role.BOARD, f"/members/{active}/exit", {"exit-kind": "exclusion", "exit-date": today,
+                                                 "exit-reasons": "Morosità."}),
+        (Role.BOARD, f"/members/{active}/exit", {"exit-kind": "lapse", "exit-date": today}),
         (Role.ADMIN, "/statute/change", {"name": "max_proxies_per_delegate", "value": "11",
                                          "effective_from": "2027-01-01"}),
         (Role.ADMIN, "/statute/change", {"name": "share_value", "value": "24,999",
