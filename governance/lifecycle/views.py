@@ -216,9 +216,13 @@ def activate(token: str):
 @bp.get("/board/applications")
 @permission(P.APPLICATIONS_READ)
 def queue():
-    """Applications waiting for the board, earliest decision due first, with countdown."""
+    """Applications waiting for the board, earliest decision due first, with countdown;
+    `?show=decided`: the latest decisions, so a decided application stays findable."""
+    if request.args.get("show") == "decided":
+        return render_template("lifecycle/queue.html", decided=queries.decided_applications(), rows=[],
+                               show="decided", appeals_waiting=len(queries.pending_appeals()))
     return render_template("lifecycle/queue.html", rows=queries.application_queue(clock.today()),
-                           appeals_waiting=len(queries.pending_appeals()))
+                           show="waiting", appeals_waiting=len(queries.pending_appeals()))
 
 
 def _render_detail(application, form=None, status=200):
@@ -344,8 +348,10 @@ def appeal_decision(appeal_id: int):
 def withdrawals():
     """Withdrawal requests waiting for the board, with countdown; exits not yet effective."""
     today = clock.today()
+    show = "decided" if request.args.get("show") == "decided" else "waiting"
     return render_template("lifecycle/withdrawals.html", rows=queries.withdrawal_queue(today),
-                           scheduled=queries.scheduled_exits(today), today=today)
+                           scheduled=queries.scheduled_exits(today), today=today, show=show,
+                           decided=queries.decided_withdrawals() if show == "decided" else [])
 
 
 @bp.post("/board/withdrawals/apply-exits")

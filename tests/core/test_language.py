@@ -130,7 +130,8 @@ def _pages(app, users, params):
     clients = {"anonymous": make_client(app), **{role: make_client(app) for role in users}}
     return crawl(app, clients, users, params, extra_urls=[
         "/admin/outbox?status=queued", "/members?status=excluded", "/members?shares=due",
-        "/members/999999", "/admin/audit?action=member.correct"])
+        "/members/999999", "/admin/audit?action=member.correct",
+        "/board/applications?show=decided", "/board/withdrawals?show=decided"])
 
 
 def test_pseudo_locale_every_page_and_email(app, pseudo, demo_world):

@@ -118,3 +118,24 @@ def test_death_is_confirmed_without_an_email(client, login, today, member_factor
     text = visible_text(page.get_data(as_text=True))
     assert "Luigi Bruno" in text and member.email not in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MemberExit)) == 0
+
+
+def test_decided_items_stay_findable_in_the_decided_tab(client, login, today, apply, member_factory,
+                                                        italian_board, _db):
+    from tests.lifecycle import factories
+    admitted = apply(first_name="Chiara", last_name="Galli")
+    factories.admit(admitted, italian_board)
+    waiting = apply(first_name="Paolo", last_name="Sala")
+    member = member_factory(first_name="Anna", last_name="Neri", admitted_on=date(2020, 1, 1))
+    request = operations.request_withdrawal(member, {}, None)
+    operations.decide_withdrawal(request, {"outcome": "accepted", "decided_on": today}, italian_board)
+    _db.commit()
+    login(italian_board)
+    queue = visible_text(client.get("/board/applications").get_data(as_text=True))
+    assert "Paolo Sala" in queue and "Chiara Galli" not in queue
+    decided = client.get("/board/applications?show=decided").get_data(as_text=True)
+    assert "Chiara Galli" in decided and "Paolo Sala" not in decided
+    assert f'href="/members/{admitted.member.number}"' in decided  # what the decision made
+    withdrawals = client.get("/board/withdrawals?show=decided").get_data(as_text=True)
+    assert "Anna Neri" in withdrawals and "Accolta" in withdrawals
+    assert waiting.id
