@@ -185,9 +185,14 @@ def main() -> int:
                             "< 50 ms" + (" OK" if median < 50 else " MISSED")))
         clock.set_now(None)
 
-    controller = Controller(_Sink(), hostname="127.0.0.1", port=0)
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_Sink(), hostname="127.0.0.1", port=port)
     controller.start()
-    port = controller.server.sockets[0].getsockname()[1]
+    for label, figure, verdict in results:
+        print(f"  {label}: {figure} {verdict}", file=sys.stderr)
     try:
         for workers in (1, 2):
             handled, elapsed = deliver_with(workers, args.database_url, port, args.deliver)
