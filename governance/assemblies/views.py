@@ -16,7 +16,7 @@ from ..core.permissions import PUBLIC, NotAllowed, actor, can, permission
 from ..extensions import db
 from ..members.models import Member
 from . import documents, operations, queries
-from .forms import (ActionForm, AssemblyForm, CheckInForm, DesignateForm, DocumentForm, ItemForm, MinutesForm,
+from .forms import (ActionForm, AssemblyForm, DesignateForm, DocumentForm, ItemForm, MinutesForm,
                     OpenForm, PaperProxyForm, ProxyForm, SignForm)
 from .models import AgendaDocument, AgendaItem, Assembly, AssemblyStatus, Minutes, Proxy, Receipt
 from .rules import ROME
@@ -522,9 +522,9 @@ def session_page(assembly_id):
     q = request.args.get("q", "")
     context = session_context(assembly, q) if assembly.status == AssemblyStatus.IN_SESSION else {"q": q}
     if request.args.get("fragment") == "search":
-        return render_template("assemblies/_search_results.html", assembly=assembly, action=CheckInForm(), **context)
+        return render_template("assemblies/_search_results.html", assembly=assembly, action=ActionForm(), **context)
     return render_template("assemblies/session.html", assembly=assembly, open_form=OpenForm(),
-                           designate_form=DesignateForm(obj=assembly), action=CheckInForm(),
+                           designate_form=DesignateForm(obj=assembly), action=ActionForm(),
                            quorum=queries.quorum_now(assembly), **context)
 
 
@@ -557,7 +557,6 @@ def designate(assembly_id):
 @permission(P.ASSEMBLY_SESSION)
 def check_in(assembly_id):
     assembly = _assembly(assembly_id)
-    CheckInForm().validate_on_submit()
     try:
         member = _member_by_number(request.form.get("member"), "member")
         if request.form.get("out"):
