@@ -84,6 +84,11 @@ class Config:
     # `flask --app wsgi lifecycle digest`, e.g. from cron at 7:00).
     BOARD_NOTIFICATIONS = os.environ.get("BOARD_NOTIFICATIONS", "each")
 
+    # Assemblies: agenda documents, paper-proxy scans and signed minutes, stored outside
+    # the web root by random names; the largest file accepted.
+    ASSEMBLY_FILES_DIR = os.environ.get("ASSEMBLY_FILES_DIR", str(INSTANCE_DIR / "assembly-files"))
+    ASSEMBLY_MAX_FILE_BYTES = int(os.environ.get("ASSEMBLY_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -101,6 +106,7 @@ class TestConfig(Config):
     # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
     APPLY_RATE_LIMIT = "100000 per hour"
     LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
+    ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
 
 class ProductionConfig(Config):

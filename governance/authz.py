@@ -63,6 +63,17 @@ class P(enum.StrEnum):
     LOAN_REGULATION = "loans.regulation"
     LOANS_SUMMARY = "loans.summary"
     LOANS_EXPORT = "loans.export"
+    # assemblies (DOMAIN.md §4, API.md "Assemblies"): read by members and the office;
+    # prepared and convened by the board; the session and minutes kept by the secretary;
+    # a member confirms receipt, delegates and checks in online for themself (object check).
+    ASSEMBLIES_READ = "assemblies.read"
+    ASSEMBLY_PREPARE = "assemblies.prepare"
+    ASSEMBLY_RECEIPTS_READ = "assemblies.receipts_read"
+    ASSEMBLY_ROLL_READ = "assemblies.roll_read"
+    ASSEMBLY_OWN = "assemblies.own"
+    PROXY_RECORD = "assemblies.proxy_record"
+    ASSEMBLY_SESSION = "assemblies.session"
+    MINUTES_READ = "assemblies.minutes_read"
 
 
 GRANTS: dict[P, frozenset[Role]] = {
@@ -105,4 +116,14 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.LOAN_REGULATION: frozenset({BOARD}),            # rates and equity
     P.LOANS_SUMMARY: frozenset({BOARD, AUDITOR}),     # API.md: (board, auditor)
     P.LOANS_EXPORT: frozenset({BOARD, SECRETARY, AUDITOR}),
+
+    # assemblies
+    P.ASSEMBLIES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),
+    P.ASSEMBLY_PREPARE: frozenset({BOARD}),
+    P.ASSEMBLY_RECEIPTS_READ: frozenset({BOARD, SECRETARY}),
+    P.ASSEMBLY_ROLL_READ: frozenset({BOARD, SECRETARY, AUDITOR}),
+    P.ASSEMBLY_OWN: frozenset({MEMBER}),              # and only for their own entry
+    P.PROXY_RECORD: frozenset({SECRETARY}),           # a paper proxy with its scan
+    P.ASSEMBLY_SESSION: frozenset({SECRETARY}),       # open, check-in, close, minutes
+    P.MINUTES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),  # the minutes book
 }

@@ -1,4 +1,5 @@
 """Every model, imported once so that Flask-Migrate sees the whole metadata."""
+from .assemblies import models as _assemblies  # noqa: F401
 from .auth import models as _auth  # noqa: F401
 from .core import audit as _audit, outbox as _outbox  # noqa: F401
 from .lifecycle import models as _lifecycle  # noqa: F401
