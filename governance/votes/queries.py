@@ -104,6 +104,16 @@ def on_roll(assembly: Assembly, member_id: int) -> bool:
     return member is not None and assembly_queries.on_roll(assembly, member)
 
 
+def roll_and_presence(assembly_id: int, voter_id: int, present_id: int) -> tuple[bool, bool]:
+    """During the session, in one statement: is `voter_id` on the frozen roll, and is
+    `present_id` (the voter, or the delegate casting for them) present in person?"""
+    on_roll = sa.exists().where(RollEntry.assembly_id == assembly_id, RollEntry.member_id == voter_id)
+    here = sa.exists().where(Attendance.assembly_id == assembly_id, Attendance.member_id == present_id,
+                             Attendance.left_at.is_(None))
+    row = db.session.execute(sa.select(on_roll.label("on_roll"), here.label("here"))).first()
+    return bool(row[0]), bool(row[1])
+
+
 def roll_count(assembly: Assembly) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(RollEntry)
                              .where(RollEntry.assembly_id == assembly.id)) or 0

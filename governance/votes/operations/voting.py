@@ -14,10 +14,10 @@ from typing import Iterable
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ...assemblies.models import AssemblyStatus
+from ...assemblies.models import AgendaItem, Assembly, AssemblyStatus
 from ...assemblies.rules import AssemblyParameters
 from ...core import audit, clock
-from ...core.errors import Conflict, DomainError
+from ...core.errors import Conflict, DomainError, NotFound
 from ...extensions import db
 from ...members.models import Member
 from ...statute.queries import parameters_on
@@ -49,17 +49,26 @@ def _voting_closed(motion: Motion):
     return Conflict("voting_closed", _("The vote on this motion is not open."))
 
 
+def _channel(motion_status, by_correspondence: bool, is_amendment: bool, assembly_status) -> Channel | None:
+    if motion_status == MotionStatus.OPEN:
+        return Channel.ONLINE
+    if (motion_status == MotionStatus.DRAFT and by_correspondence and not is_amendment
+            and assembly_status == AssemblyStatus.CONVENED):
+        return Channel.CORRESPONDENCE
+    return None
+
+
 def voting_channel(motion: Motion) -> Channel | None:
     """How a ballot cast now would count: live while the vote is open, by
     correspondence from the convocation to the session's opening for a motion whose
     text is in the notice, otherwise not at all (None)."""
-    if motion.status == MotionStatus.OPEN:
-        return Channel.ONLINE
-    assembly = motion.assembly
-    if (motion.status == MotionStatus.DRAFT and motion.by_correspondence and not motion.is_amendment
-            and assembly.status == AssemblyStatus.CONVENED):
-        return Channel.CORRESPONDENCE
-    return None
+    return _channel(motion.status, motion.by_correspondence, motion.is_amendment, motion.assembly.status)
+
+
+def _state_problem(status) -> Conflict:
+    if status == MotionStatus.CLOSED:
+        return Conflict("voting_closed", _("The vote on this motion is closed."))
+    return Conflict("voting_closed", _("The vote on this motion is not open."))
 
 
 def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = None) -> dict:
@@ -68,16 +77,25 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
 
     403 `not_entitled`: not a member, or not on the roll, or (live) not present; 403
     `proxy_not_entitled` for someone who did not delegate you; 409 `voting_closed`;
-    409 `already_voted`."""
+    409 `already_voted`. The hot path of a live vote is four statements: the motion and
+    its assembly (FOR SHARE), roll and presence in one, the insert, the audit entry."""
     try:
         choice = rules.Choice(choice).value
     except ValueError:
         raise DomainError("validation", _("Choose yes, no or abstain."), field="choice") from None
-    motion = queries.get_motion(motion_id, share=True)
-    channel = voting_channel(motion)
+    row = db.session.execute(
+        sa.select(Motion.id, Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
+                  Assembly.id, Assembly.status)
+        .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
+        .join(Assembly, Assembly.id == AgendaItem.assembly_id)
+        .where(Motion.id == motion_id).with_for_update(read=True, of=Motion.__table__)).first()
+    if row is None:
+        raise NotFound(_("There is no such motion."))
+    _id, status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status = row
+    channel = _channel(MotionStatus(status), by_correspondence, amendment_of_id is not None,
+                       AssemblyStatus(assembly_status))
     if channel is None:
-        raise _voting_closed(motion)
-    assembly = motion.assembly
+        raise _state_problem(MotionStatus(status))
     me = getattr(user, "member_id", None)
     if me is None:
         raise _not_entitled(_("Only members vote."))
@@ -86,6 +104,7 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
         if channel is not Channel.ONLINE:
             raise DomainError("proxy_not_entitled", _("A delegate votes for the delegator at the session only."),
                               status=403)
+        assembly = db.session.get(Assembly, assembly_id)
         voter_id = db.session.scalar(sa.select(Member.id).where(Member.number == on_behalf_of))
         if voter_id is None or voter_id == me or queries.live_proxy(assembly, voter_id, me) is None:
             raise DomainError("proxy_not_entitled", _("Member n. %(n)d did not give you a proxy for this "
@@ -94,28 +113,33 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
             raise DomainError("proxy_not_entitled", _("Member n. %(n)d is present in person and votes "
                                                       "themself: the proxy is void.", n=on_behalf_of), status=403)
         cast_by = me
-    if not queries.on_roll(assembly, voter_id):
+    if channel is Channel.ONLINE:
+        on_roll, here = queries.roll_and_presence(assembly_id, voter_id, me)
+    else:
+        on_roll, here = queries.on_roll(db.session.get(Assembly, assembly_id), voter_id), True
+    if not on_roll:
         raise _not_entitled(_("Not on the roll of voters of this assembly."))
-    if channel is Channel.ONLINE and not queries.present_in_person(assembly, me):
+    if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
     inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, {
-        "id": rules_uuid(), "motion_id": motion.id, "member_id": voter_id, "cast_by_id": cast_by,
-        "channel": channel.value, "choice": None if motion.secret else choice})
+        "id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
+        "channel": channel.value, "choice": None if secret else choice})
     if inserted is None:
         raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
     receipt = None
-    if motion.secret:
+    if secret:
         receipt = rules.new_receipt_code()
         db.session.execute(sa.insert(SecretBallot.__table__).values(
-            id=rules_uuid(), motion_id=motion.id, choice=choice, receipt=receipt,
+            id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
             by_correspondence=channel is Channel.CORRESPONDENCE))
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
-    audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion.id,
-                 changes={"member": [None, on_behalf_of or getattr(getattr(user, "member", None), "number", None)],
+    member = getattr(user, "member", None)
+    audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion_id,
+                 changes={"member": [None, on_behalf_of or getattr(member, "number", None)],
                           "channel": [None, channel.value],
-                          **({} if motion.secret else {"choice": [None, choice]})})
-    return {"receipt": receipt, "choice": choice, "channel": channel.value, "secret": motion.secret,
-            "motion": motion.id}
+                          **({} if secret else {"choice": [None, choice]})})
+    return {"receipt": receipt, "choice": choice, "channel": channel.value, "secret": secret,
+            "motion": motion_id}
 
 
 def rules_uuid():
@@ -277,9 +301,15 @@ def _shuffle_records(motion: Motion) -> None:
     ballot; the dead row versions are removed by (auto)vacuum."""
     ballots = SecretBallot.__table__
     people = VoteParticipation.__table__
-    for table, order in ((ballots, ballots.c.receipt), (people, people.c.member_id)):
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    for table, order in ((ballots, "receipt"), (people, "member_id")):
+        if postgres:  # one statement: the rows move without leaving the database
+            db.session.execute(sa.text(
+                f"WITH moved AS (DELETE FROM {table.name} WHERE motion_id = :motion RETURNING *) "
+                f"INSERT INTO {table.name} SELECT * FROM moved ORDER BY {order}"), {"motion": motion.id})
+            continue
         rows = [dict(r._mapping) for r in db.session.execute(
-            sa.select(table).where(table.c.motion_id == motion.id).order_by(order))]
+            sa.select(table).where(table.c.motion_id == motion.id).order_by(table.c[order]))]
         db.session.execute(sa.delete(table).where(table.c.motion_id == motion.id))
         if rows:
             db.session.execute(sa.insert(table), rows)
