@@ -109,11 +109,14 @@ def receipts(assembly_id):
 @permission(P.ASSEMBLY_ROLL_READ)
 @blp.response(200)
 def roll(assembly_id):
-    """The voters on the roll of the assembly date (frozen when the session opens)."""
+    """The voters on the roll of the assembly date (frozen when the session opens):
+    `{on, count, frozen, voters: [{number, name}]}` ordered by register number."""
+    import json
     assembly = operations.get_assembly(assembly_id)
-    voters = queries.roll(assembly)
-    return {"on": queries.roll_day(assembly).isoformat(), "count": len(voters), "frozen": queries.is_frozen(assembly),
-            "voters": [{"number": v.number, "name": v.name} for v in voters]}
+    count, voters = queries.roll_json(assembly)
+    head = json.dumps({"on": queries.roll_day(assembly).isoformat(), "count": count,
+                       "frozen": queries.is_frozen(assembly)})
+    return Response(head[:-1] + ', "voters": ' + voters + "}", mimetype="application/json")
 
 
 @blp.route("/<int:assembly_id>/proxies", methods=["POST"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from ..core import clock
@@ -76,6 +77,24 @@ def roll(assembly: Assembly) -> list[Voter]:
     """The eligible voters of this assembly (frozen from the opening of the session)."""
     return [Voter(member_id, number, name.strip())
             for member_id, number, name in db.session.execute(roll_query(assembly))]
+
+
+def roll_json(assembly: Assembly) -> tuple[int, str]:
+    """(count, JSON array of {number, name}) of the roll. On PostgreSQL the database
+    builds the array (json_agg), so 10,000 voters never become 10,000 Python objects."""
+    query = roll_query(assembly).order_by(None).subquery()
+    number, name = query.c[1], query.c[2]
+    if db.session.get_bind().dialect.name == "postgresql":
+        count, array = db.session.execute(sa.select(
+            sa.func.count(), sa.cast(sa.func.coalesce(
+                sa.func.json_agg(aggregate_order_by(
+                    sa.func.json_build_object("number", number, "name", sa.func.trim(name)), number)),
+                sa.text("'[]'::json")), sa.Text))
+            .select_from(query)).one()
+        return count, array
+    import json
+    voters = roll(assembly)
+    return len(voters), json.dumps([{"number": v.number, "name": v.name} for v in voters], ensure_ascii=False)
 
 
 def roll_count(assembly: Assembly) -> int:

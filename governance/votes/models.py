@@ -86,7 +86,7 @@ class AmendmentStatus(LabeledEnum):
     ADMITTED = "admitted"
     DECLINED = "declined"
 
-    __labels__ = {"proposed": _l("Proposed"), "admitted": _l("Admitted"), "declined": _l("Declined")}
+    __labels__ = {"proposed": _l("Proposed"), "admitted": _l("Admitted"), "declined": _l("Not admitted")}
     __tones__ = {"proposed": "info", "admitted": "success", "declined": "secondary"}
 
 

@@ -178,7 +178,8 @@ def schedule_pending_appeals(actor) -> list[AgendaItem]:
         return []
     appeals = list(db.session.scalars(
         sa.select(AdmissionAppeal).where(AdmissionAppeal.status == AppealStatus.PENDING,
-                                         AdmissionAppeal.agenda_item_id.is_(None))
+                                         AdmissionAppeal.agenda_item_id.is_(None),
+                                         AdmissionAppeal.lodged_on <= clock.today())
         .order_by(AdmissionAppeal.lodged_on, AdmissionAppeal.id)))
     items = []
     for appeal in appeals:
