@@ -27,6 +27,7 @@ def _accessible(page):
 
 
 def _logout(page):
+    page.set_viewport_size({"width": 1280, "height": 900})  # the menu is folded on a phone
     with page.expect_navigation():
         page.click("form[action='/logout'] button[type=submit]")
 
