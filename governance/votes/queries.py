@@ -57,6 +57,15 @@ def motions_of_assembly(assembly: Assembly) -> list[Motion]:
         .order_by(AgendaItem.position, Motion.amendment_of_id.is_not(None).desc(), Motion.id)))
 
 
+def assemblies_with_motions(limit: int = 50) -> list[tuple[Assembly, int, int]]:
+    """(assembly, motions, votes open now), latest first, in one query."""
+    open_now = sa.func.count(Motion.id).filter(Motion.status == MotionStatus.OPEN)
+    return [(a, n, o) for a, n, o in db.session.execute(
+        sa.select(Assembly, sa.func.count(Motion.id), open_now)
+        .join(AgendaItem, AgendaItem.assembly_id == Assembly.id).join(Motion, Motion.agenda_item_id == AgendaItem.id)
+        .group_by(Assembly.id).order_by(Assembly.first_call_at.desc()).limit(limit))]
+
+
 def motions_of_item(item: AgendaItem) -> list[Motion]:
     return list(db.session.scalars(sa.select(Motion).where(Motion.agenda_item_id == item.id)
                                    .order_by(Motion.amendment_of_id.is_not(None).desc(), Motion.id)))

@@ -76,6 +76,14 @@ def _assembly(assembly_id: int) -> Assembly:
     return assembly
 
 
+@bp.get("/votes")
+@permission(P.MOTIONS_READ)
+def index():
+    """Assemblies with motions, the latest first: where members find the votes."""
+    rows = queries.assemblies_with_motions()
+    return render_template("votes/index.html", rows=rows)
+
+
 @bp.get("/votes/assemblies/<int:assembly_id>")
 @permission(P.MOTIONS_READ)
 def assembly_votes(assembly_id: int):

@@ -267,6 +267,7 @@ POST   /motions/<int:motion_id>/comments        L A D D D D
 POST   /motions/<int:motion_id>/open            L D D A D D
 GET    /motions/<int:motion_id>/receipts        L A A A A D
 POST   /motions/<int:motion_id>/room-vote       L D D A D D
+GET    /votes                                   L A A A A D
 GET    /votes/assemblies/<int:assembly_id>      L A A A A D
 GET    /votes/assemblies/<int:assembly_id>/live.json  L A A A A D
 GET    /votes/items/<int:item_id>/motions/new   L D D D A D

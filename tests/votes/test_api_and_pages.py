@@ -127,6 +127,7 @@ def test_motion_page_shows_diff_vote_buttons_and_sends_a_strict_csp(client, logi
     assert voted.status_code == 200 and "ballot-receipt" in voted.get_data(as_text=True)
     again = client.post(f"/motions/{motion.id}/ballots", data={"choice": "yes"})
     assert again.status_code == 409
+    assert session.assembly.title in client.get("/votes").get_data(as_text=True)
     live = client.get(f"/votes/assemblies/{session.assembly.id}/live.json").json
     assert [m["id"] for m in live["open"]] == [motion.id]
 
