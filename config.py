@@ -67,6 +67,11 @@ class Config:
         "COOPERATIVE_NAME", "Arti & Mestieri Sociali Società Cooperativa Sociale"
     )
 
+    # Assemblies: agenda documents, paper-proxy scans and signed minutes, stored outside
+    # the web root by random names; the largest file accepted.
+    ASSEMBLY_FILES_DIR = os.environ.get("ASSEMBLY_FILES_DIR", str(INSTANCE_DIR / "assembly-files"))
+    ASSEMBLY_MAX_FILE_BYTES = int(os.environ.get("ASSEMBLY_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -80,6 +85,7 @@ class TestConfig(Config):
     DEFAULT_LANGUAGE = "en"
     MAIL_SERVER = None
     SERVER_NAME = None
+    ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
 
 class ProductionConfig(Config):

@@ -68,9 +68,16 @@ def convocation_text(assembly, locale: str = "it") -> tuple[str, str]:
     """(subject, letter) in the cooperative's language: both calls, place and link, the
     numbered agenda and the full text of each item (motions voted by correspondence
     included, as they are written in the item's description)."""
+    from .signals import convocation_item_lines
+    item_lines = {}
+    for item in assembly.items:
+        lines: list[str] = []
+        for _receiver, result in convocation_item_lines.send(assembly, item=item):
+            lines.extend(result or ())
+        item_lines[item.id] = lines
     with force_locale(locale):
         subject = _("Convocation: %(title)s", title=assembly.title)
-        text = render_template("assemblies/email/convocation.txt", assembly=assembly,
+        text = render_template("assemblies/email/convocation.txt", assembly=assembly, item_lines=item_lines,
                                max_proxies=int(value_on("max_proxies_per_delegate", assembly.session_day())),
                                cooperative_name=current_app.config["COOPERATIVE_NAME"])
     return subject, text

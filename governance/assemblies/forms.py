@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 
 from ..core.forms import REQUIRED
 from .models import CallUsed, Kind
@@ -48,10 +48,6 @@ class DesignateForm(FlaskForm):
     chair_name = StringField(_l("Chair"))
     secretary_name = StringField(_l("Secretary of the assembly"))
     scrutineers = StringField(_l("Scrutineers"))
-
-
-class CheckInForm(FlaskForm):
-    member = HiddenField()
 
 
 class MinutesForm(FlaskForm):

@@ -29,3 +29,8 @@ correspondence_voters = _signals.signal("correspondence-voters")
 # agenda item in the minutes draft (kwargs: item). The votes domain writes the votes
 # with the names required by art. 2375 c.c.
 minutes_item_lines = _signals.signal("minutes-item-lines")
+
+# sender: the Assembly being published; each receiver returns a list of lines (str) to
+# print under an agenda item in the convocation (kwargs: item): the votes domain gives
+# the full text of the motions that may be voted by correspondence (art. 2538 c.6 c.c.).
+convocation_item_lines = _signals.signal("convocation-item-lines")

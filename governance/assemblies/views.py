@@ -16,7 +16,7 @@ from ..core.permissions import PUBLIC, NotAllowed, actor, can, permission
 from ..extensions import db
 from ..members.models import Member
 from . import documents, operations, queries
-from .forms import (ActionForm, AssemblyForm, CheckInForm, DesignateForm, DocumentForm, ItemForm, MinutesForm,
+from .forms import (ActionForm, AssemblyForm, DesignateForm, DocumentForm, ItemForm, MinutesForm,
                     OpenForm, PaperProxyForm, ProxyForm, SignForm)
 from .models import AgendaDocument, AgendaItem, Assembly, AssemblyStatus, Minutes, Proxy, Receipt
 from .rules import ROME
@@ -299,32 +299,48 @@ def convocation_pdf(assembly_id):
     return _file(documents.convocation_pdf(assembly), "application/pdf", f"convocazione-{assembly.id}.pdf", inline=True)
 
 
-def receipts_rows(assembly, *, only_postal: bool = False):
-    """(receipt, member, latest outbox message or None) per member, in one query."""
+def _receipts_query(assembly, columns):
     latest = (sa.select(OutboxMessage.topic, sa.func.max(OutboxMessage.id).label("id"))
               .where(OutboxMessage.topic.like(f"convocation:{assembly.id}:%")).group_by(OutboxMessage.topic).subquery())
-    query = (sa.select(Receipt, Member, OutboxMessage)
-             .join(Member, Member.id == Receipt.member_id)
-             .outerjoin(latest, latest.c.topic == Receipt.topic)
-             .outerjoin(OutboxMessage, OutboxMessage.id == latest.c.id)
-             .where(Receipt.assembly_id == assembly.id).order_by(Member.last_name, Member.first_name))
+    return (sa.select(*columns)
+            .select_from(Receipt).join(Member, Member.id == Receipt.member_id)
+            .outerjoin(latest, latest.c.topic == Receipt.topic)
+            .outerjoin(OutboxMessage, OutboxMessage.id == latest.c.id)
+            .where(Receipt.assembly_id == assembly.id))
+
+
+def receipts_rows(assembly, *, only_postal: bool = False, page: int | None = None, per_page: int = 100):
+    """(receipt, member, latest outbox message or None) per member, in one query."""
+    query = _receipts_query(assembly, (Receipt, Member, OutboxMessage)).order_by(Member.last_name, Member.first_name,
+                                                                                   Member.number)
     if only_postal:
         query = query.where(Receipt.email.is_(None))
+    if page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
     return db.session.execute(query).all()
+
+
+def receipts_counts(assembly) -> dict:
+    """How the convocation went, counted by the database (one query)."""
+    status = OutboxMessage.status
+    row = db.session.execute(_receipts_query(assembly, (
+        sa.func.count(Receipt.id),
+        sa.func.count(Receipt.confirmed_at),
+        sa.func.count(sa.case((Receipt.email.is_(None), 1))),
+        sa.func.count(sa.case((status == "failed", 1))),
+        sa.func.count(sa.case((status.in_(["sent", "stored"]), 1))),
+        sa.func.count(sa.case((status == "queued", 1)))))).one()
+    return dict(zip(("total", "confirmed", "postal", "failed", "sent", "queued"), row))
 
 
 @bp.get("/assemblies/<int:assembly_id>/receipts")
 @permission(P.ASSEMBLY_RECEIPTS_READ)
 def receipts(assembly_id):
     assembly = _assembly(assembly_id)
-    rows = receipts_rows(assembly)
-    counts = {"total": len(rows), "confirmed": sum(1 for r in rows if r[0].confirmed_at),
-              "postal": sum(1 for r in rows if r[0].email is None),
-              "failed": sum(1 for r in rows if r[2] is not None and r[2].status.value == "failed"),
-              "sent": sum(1 for r in rows if r[2] is not None and r[2].status.value in ("sent", "stored")),
-              "queued": sum(1 for r in rows if r[2] is not None and r[2].status.value == "queued")}
-    return render_template("assemblies/receipts.html", assembly=assembly, rows=rows, counts=counts,
-                           action=ActionForm())
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    counts = receipts_counts(assembly)
+    return render_template("assemblies/receipts.html", assembly=assembly, rows=receipts_rows(assembly, page=page),
+                           counts=counts, page=page, per_page=100, action=ActionForm())
 
 
 @bp.post("/assemblies/<int:assembly_id>/receipts/resend")
@@ -522,9 +538,9 @@ def session_page(assembly_id):
     q = request.args.get("q", "")
     context = session_context(assembly, q) if assembly.status == AssemblyStatus.IN_SESSION else {"q": q}
     if request.args.get("fragment") == "search":
-        return render_template("assemblies/_search_results.html", assembly=assembly, action=CheckInForm(), **context)
+        return render_template("assemblies/_search_results.html", assembly=assembly, action=ActionForm(), **context)
     return render_template("assemblies/session.html", assembly=assembly, open_form=OpenForm(),
-                           designate_form=DesignateForm(obj=assembly), action=CheckInForm(),
+                           designate_form=DesignateForm(obj=assembly), action=ActionForm(),
                            quorum=queries.quorum_now(assembly), **context)
 
 
@@ -557,7 +573,6 @@ def designate(assembly_id):
 @permission(P.ASSEMBLY_SESSION)
 def check_in(assembly_id):
     assembly = _assembly(assembly_id)
-    CheckInForm().validate_on_submit()
     try:
         member = _member_by_number(request.form.get("member"), "member")
         if request.form.get("out"):

@@ -114,6 +114,16 @@ def whole_number(raw: Any, *, required: bool = True, minimum: int | None = None,
     return value
 
 
+def year(raw: Any, default: int, *, latest: int) -> int:
+    """A year in a query string (reports, statements): 1900 up to `latest`, else a
+    `validation` DomainError on the field `year` (the page answers 422, not 500)."""
+    raw = str(raw or "").strip() or str(default)
+    value = int(raw) if raw.isdigit() and len(raw) <= 4 else 0
+    if not 1900 <= value <= latest:
+        raise DomainError("validation", _("Not a valid year: %(value)s.", value=raw[:10]), field="year")
+    return value
+
+
 def amount(raw: Any, *, required: bool = True, positive: bool = True) -> Decimal | None:
     """Money: "1234.50" or "1.234,50"; never a float, at most two decimals."""
     if isinstance(raw, float | bool):

@@ -9,7 +9,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core import clock
+from ..core import clock, inputs
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.forms import show_errors
@@ -508,14 +508,8 @@ def accounts():
 # --- the annual membership report -----------------------------------------------------------
 
 def _report_year() -> int:
-    raw = request.args.get("year") or str(clock.today().year)
-    try:
-        year = int(raw)
-    except ValueError:
-        year = 0
-    if not 1900 <= year <= clock.today().year + 1:
-        raise DomainError("validation", _("Not a valid year: %(value)s.", value=raw[:10]), field="year")
-    return year
+    today = clock.today()
+    return inputs.year(request.args.get("year"), today.year, latest=today.year + 1)
 
 
 @bp.get("/reports/membership")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..authz import P
-from ..core import clock, csvio
+from ..core import clock, csvio, inputs
 from ..core.errors import DomainError
 from ..core.forms import show_errors
 from ..core.formatting import days
@@ -42,14 +42,7 @@ def _key() -> str:
 
 
 def _year_arg(default: int) -> int:
-    raw = request.args.get("year") or str(default)
-    try:
-        year = int(raw)
-    except ValueError:
-        year = 0
-    if not 1900 <= year <= clock.today().year + 1:
-        raise DomainError("validation", _("Not a valid year: %(value)s.", value=raw[:10]), field="year")
-    return year
+    return inputs.year(request.args.get("year"), default, latest=clock.today().year + 1)
 
 
 # --- the office's list and opening an account ---------------------------------------------------

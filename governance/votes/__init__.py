@@ -53,6 +53,25 @@ def minutes_lines(assembly, item=None, **_extra) -> list[str]:
     return lines
 
 
+def convocation_lines(assembly, item=None, **_extra) -> list[str]:
+    """The full text of each motion of the item that may be voted by correspondence, in
+    the convocation (art. 2538 c.6 c.c.: such votes are on the text in the notice)."""
+    from flask_babel import gettext as _
+
+    from . import queries
+    if item is None:
+        return []
+    lines: list[str] = []
+    for motion in queries.motions_of_item(item):
+        if not motion.by_correspondence or motion.is_amendment:
+            continue
+        lines.append(_("Motion: %(title)s", title=motion.title))
+        lines.append(_("May be voted by correspondence on the platform until the session opens. Full text "
+                       "proposed:"))
+        lines.append(motion.proposed_text or "")
+    return lines
+
+
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
@@ -68,3 +87,4 @@ def init_app(app) -> None:
     signals.assembly_closed.connect(on_assembly_closed)
     signals.correspondence_voters.connect(correspondence_voters)
     signals.minutes_item_lines.connect(minutes_lines)
+    signals.convocation_item_lines.connect(convocation_lines)

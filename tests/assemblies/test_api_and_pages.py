@@ -208,3 +208,22 @@ def test_members_without_email_get_letters(today, client, login, board, make_ass
     login(board)
     text = _pdf_text(client.get(f"/assemblies/{assembly.id}/letters.pdf").data)
     assert postal.last_name in text and "Via Verdi 3" in text
+
+
+def test_board_sees_failed_with_the_smtp_answer_and_confirmed(today, client, login, api, bearer, board, convened,
+                                                                smtp_server):
+    assembly, people = convened
+    smtp_server.refuse(people[2].email, 550, "5.1.1 No such mailbox")
+    deliver_due()
+    operations.confirm_own_receipt(assembly, people[0].id)
+    body = api.get(f"/api/v1/assemblies/{assembly.id}/receipts", headers=bearer(board)).json
+    by_member = {row["member"]: row for row in body["items"]}
+    assert by_member[people[2].number]["delivery"] == "failed"
+    assert "550" in by_member[people[2].number]["error"]
+    assert by_member[people[1].number]["delivery"] == "sent"
+    assert by_member[people[0].number]["confirmed_at"] is not None
+    login(board)
+    page = client.get(f"/assemblies/{assembly.id}/receipts")
+    assert b"No such mailbox" in page.data and b"6 members: 0 queued, 5 sent, 1 failed, 1 confirmed" in page.data
+    message = next(m for m in smtp_server.messages if m["To"] == people[1].email)
+    assert any(part.get_content_type() == "text/calendar" for part in message.walk())

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from governance.core import clock
+from governance.core import clock, inputs
 from governance.core.errors import Conflict, DomainError
 from governance.lifecycle import operations as lifecycle
 from governance.lifecycle import rules as lifecycle_rules
@@ -167,3 +167,18 @@ def test_no_share_payment_for_a_member_who_left(today, member_factory, board_use
         lifecycle.record_share_payment(member, {"amount": "25.00", "paid_on": "2026-11-25"}, secretary_user)
     assert info.value.code == "not_active"
     assert member.shares_paid_amount == Decimal("25.00")
+
+
+# --- a year in a query string (reports, statements) ------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    (None, 2026), ("", 2026), ("1900", 1900), ("2027", 2027),
+    ("1899", None), ("2028", None), ("abc", None), ("-1", None), ("20266", None), ("2026\x00", None),
+])
+def test_a_year_from_1900_to_the_latest_allowed(raw, expected):
+    if expected is None:
+        with pytest.raises(DomainError) as info:
+            inputs.year(raw, 2026, latest=2027)
+        assert info.value.code == "validation" and "year" in info.value.errors
+    else:
+        assert inputs.year(raw, 2026, latest=2027) == expected

@@ -396,3 +396,13 @@ def test_channel_of_ballots_is_recorded():
     motion = _motion(session)
     operations.open_vote(motion, _secretary())
     assert operations.cast_ballot(motion.id, session.users[0], "yes")["channel"] == Channel.ONLINE.value
+
+
+def test_the_convocation_carries_the_full_text_of_motions_voted_by_correspondence():
+    from governance.votes import convocation_lines
+    session = build_session(status="draft")
+    _motion(session, by_correspondence=True)
+    _motion(session, title="Solo in assemblea")
+    lines = convocation_lines(session.assembly, item=session.item)
+    assert lines[0] == "Motion: Nuova mission" and lines[-1] == MISSION_PROPOSAL
+    assert not any("Solo in assemblea" in line for line in lines)
