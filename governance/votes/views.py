@@ -115,6 +115,7 @@ def new_motion(item_id: int):
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         values = request.form.to_dict()
+        values["secret"] = "1" if "secret" in request.form else "0"  # an unticked box says "open"
         try:
             motion = operations.create_motion(item, values, actor())
         except DomainError as error:
@@ -129,6 +130,8 @@ def new_motion(item_id: int):
         current = queries.current_mission()
         values = {"subject": "mission", "current_text": current.text if current else "",
                   "proposed_text": current.text if current else ""}
+    elif (request.args.get("subject") or "") == "election":
+        values = {"subject": "election", "secret": "1"}
     return render_template("votes/new_motion.html", item=item, values=values, errors=errors,
                            subjects=SubjectLabel.choices()), status
 

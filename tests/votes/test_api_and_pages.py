@@ -159,3 +159,19 @@ def test_mission_pages_and_diff(client, login):
     assert page.status_code == 200 and "diff-sides" in page.get_data(as_text=True)
     assert client.get("/mission/versions/1").status_code == 200
     assert client.get("/mission/versions/9").status_code == 404
+
+
+def test_html_forms_answer_422_with_the_message_beside_the_field(client, login):
+    session = build_session(status="draft", voters=1)
+    login(factories.UserFactory(roles=["board"]))
+    page = client.post(f"/votes/items/{session.item.id}/motions/new",
+                       data={"title": "Scopo", "subject": "statute_purpose", "proposed_text": "Nuovo"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'id="subject-errors"' in html and "extraordinary" in html
+    created = client.post(f"/votes/items/{session.item.id}/motions/new",
+                          data={"title": "Mission", "subject": "mission", "proposed_text": MISSION_PROPOSAL})
+    assert created.status_code == 302
+    motion_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    login(session.users[0])
+    empty = client.post(f"/motions/{motion_id}/comments", data={"body": "  "})
+    assert empty.status_code == 422 and 'id="body-errors"' in empty.get_data(as_text=True)
