@@ -54,3 +54,13 @@ def test_the_rate_in_force_is_the_latest_by_date_not_by_size():
     assert loan_rules.rate_in_force(rates, date(2026, 6, 30)) == Decimal("3.00")
     assert loan_rules.rate_in_force(rates, date(2026, 7, 1)) == Decimal("1.50")
     assert loan_rules.rate_in_force(rates, date(2026, 7, 1) + timedelta(days=100)) == Decimal("1.50")
+
+
+def test_the_equity_ratio_with_figures_below_one_euro():
+    """Equity and maximum of a few cents still give a ratio; nothing outstanding and no
+    maximum is no warning; 50 cents out of a 60-cent maximum is one."""
+    D = Decimal
+    small = loan_rules.equity_ratio(D("0.50"), D("0.50"), D("0.60"))
+    assert (small.ratio, small.percent_of_max, small.warning) == (D("1.00"), D("83.33"), True)
+    empty = loan_rules.equity_ratio(D("0.00"), D("0.00"), D("0.00"))
+    assert (empty.ratio, empty.percent_of_max, empty.warning) == (None, None, False)
