@@ -2,7 +2,6 @@
 models, write history and audit, and flush; the request wrapper commits."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
@@ -26,16 +25,17 @@ ENTRY_FIELDS = ("first_name", "last_name", "tax_code", "birth_date", "address", 
                 "category", "admitted_on", "shares", "legal_representative")
 
 
-def _text(value: Any, max_len: int) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > max_len:
-        raise ValueError(_("At most %(n)d characters.", n=max_len))
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        # NUL and other control characters: PostgreSQL refuses NUL, and none belongs in a name
-        raise ValueError(_("Contains control characters that are not allowed."))
-    return text or None
+# Names refuse invisible characters too (two entries must not look alike and differ).
+NAME_FIELDS = frozenset({"first_name", "last_name", "legal_representative"})
+
+
+def _text(value: Any, max_len: int, field: str = "") -> str | None:
+    """The one cleaning of free text (core.inputs.text): control characters (NUL:
+    PostgreSQL refuses it), direction overrides, and in names zero-width characters."""
+    try:
+        return inputs.text(value, max_length=max_len, name=field in NAME_FIELDS)
+    except inputs.InvalidInput as problem:
+        raise ValueError(problem.message) from None
 
 
 def _date(value: Any) -> date | None:
@@ -102,7 +102,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
         if not present(field):
             continue
         try:
-            value = _text(data.get(field), max_len)
+            value = _text(data.get(field), max_len, field)
         except ValueError as exc:
             fail(field, str(exc))
             continue
