@@ -38,6 +38,17 @@ def _text(value: Any, max_len: int, field: str = "") -> str | None:
         raise ValueError(problem.message) from None
 
 
+NOTE_MAX_LENGTH = inputs.LONG_TEXT
+
+
+def _note(value: Any) -> str | None:
+    """The reason of an entry or a correction, kept in its history: several lines."""
+    try:
+        return inputs.text(value, max_length=NOTE_MAX_LENGTH, multiline=True)
+    except inputs.InvalidInput as problem:
+        raise ValueError(problem.message) from None
+
+
 def _date(value: Any) -> date | None:
     if value in (None, ""):
         return None
@@ -383,6 +394,10 @@ def add_member(data: dict, actor, *, note: str | None = None) -> Member:
     """Add one entry to the register from user input (form or API): `number` is kept if
     given, else the next one is assigned. All input errors are reported together."""
     clean, errors = validate_entry(data)
+    try:
+        note = _note(note)
+    except ValueError as exc:
+        errors.setdefault("note", []).append(str(exc))
     number = None
     try:
         number = parse_register_number(data.get("number"))
@@ -399,7 +414,7 @@ def add_member(data: dict, actor, *, note: str | None = None) -> Member:
                 "number (%(next)d) is assigned.", n=number, next=last + 1))
     if errors:
         raise entry_error(errors)
-    return register_member(clean, actor, number=number, note=(note or "").strip() or None)
+    return register_member(clean, actor, number=number, note=note)
 
 
 def _api_value(member: Member, field: str) -> Any:
@@ -413,9 +428,13 @@ def correct_member(member: Member, changes: dict, actor, note: str | None) -> di
     reason and in the audit log; an empty dict (and nothing written) when nothing
     differs. Status and exit are not corrected here: exits have their own use case."""
     errors: dict[str, list[str]] = {}
-    note = (note or "").strip()
-    if not note:
-        errors["note"] = [_("Give the reason for the correction.")]
+    try:
+        note = _note(note)
+    except ValueError as exc:
+        errors["note"] = [str(exc)]
+    else:
+        if not note:
+            errors["note"] = [_("Give the reason for the correction.")]
     for field in changes:
         if field in NOT_CORRECTABLE:
             errors.setdefault(field, []).append(_("This field cannot be corrected here."))
