@@ -129,13 +129,16 @@ def test_no_api_operation_answers_500_to_a_nul_byte(app, client, everyone):
             headers = everyone["headers"]
             if template.endswith("/appeal"):
                 headers = everyone["applicant_headers"]
-            query = {p["name"]: NUL for p in operation.get("parameters", []) if p.get("in") == "query"}
-            for body in _bodies(spec, operation) or [None]:
-                response = client.open(path, method=method.upper(), headers=headers,
-                                       query_string=query if method == "get" else None,
-                                       json=body)
-                assert response.status_code < 500, (method, path, body, response.get_data(as_text=True))
-                sent += 1
+            names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+            # every query parameter at once, then each alone (a bad date must not hide it)
+            queries = [{name: NUL for name in names}] + [{name: NUL} for name in names]
+            for query in queries if method == "get" else [None]:
+                for body in _bodies(spec, operation) or [None]:
+                    response = client.open(path, method=method.upper(), headers=headers,
+                                           query_string=query, json=body)
+                    assert response.status_code < 500, (method, path, query, body,
+                                                         response.get_data(as_text=True))
+                    sent += 1
     assert sent > 200
 
 
@@ -269,3 +272,16 @@ def test_register_notes_refuse_a_nul_byte(client, bearer, board_user, secretary_
     added = client.post("/api/v1/members", headers=bearer(secretary_user),
                         json={**api_entry(5), "note": NUL})
     assert added.status_code == 422 and "note" in added.get_json()["errors"]
+
+
+def test_a_control_character_in_any_query_parameter_is_a_422_naming_it(client, login, bearer,
+                                                                       admin_user, board_user):
+    response = client.get("/api/v1/statute/history", query_string={"name": NUL},
+                          headers=bearer(admin_user))
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert list(response.get_json()["errors"]) == ["name"]
+    assert client.get("/api/v1/audit", query_string={"actor": "a\x1bb"},
+                      headers=bearer(admin_user)).status_code == 422
+    page = login(board_user).get("/members", query_string={"q": NUL})
+    assert page.status_code == 422
+    assert client.get("/members", query_string={"q": "Rossi"}).status_code == 200
