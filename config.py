@@ -79,6 +79,10 @@ class Config:
     COOPERATIVE_NAME = os.environ.get(
         "COOPERATIVE_NAME", "Arti & Mestieri Sociali Società Cooperativa Sociale"
     )
+    # The board hears of each new application and withdrawal request: "each" (one
+    # email as it arrives) or "digest" (one email a day, sent by
+    # `flask --app wsgi lifecycle digest`, e.g. from cron at 7:00).
+    BOARD_NOTIFICATIONS = os.environ.get("BOARD_NOTIFICATIONS", "each")
 
 
 class TestConfig(Config):

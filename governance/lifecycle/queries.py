@@ -79,6 +79,26 @@ def application_queue(today: date) -> list[QueueRow]:
     return [QueueRow.of(a, a.decision_due_on, today) for a in rows]
 
 
+DECIDED_SHOWN = 100
+
+
+def decided_applications(limit: int = DECIDED_SHOWN) -> list[Application]:
+    """The board's latest decisions on applications, newest first (the queue's
+    "decided" tab): admitted, refused, appealed, the assembly's outcome."""
+    decided = sa.func.coalesce(Application.decided_on, Application.refused_on)
+    return list(db.session.scalars(
+        sa.select(Application).where(Application.status.not_in(DECIDABLE_STATUSES))
+        .options(selectinload(Application.member))
+        .order_by(decided.desc(), Application.id.desc()).limit(limit)))
+
+
+def decided_withdrawals(limit: int = DECIDED_SHOWN) -> list[WithdrawalRequest]:
+    return list(db.session.scalars(
+        sa.select(WithdrawalRequest).where(WithdrawalRequest.status != WithdrawalStatus.PENDING)
+        .options(selectinload(WithdrawalRequest.member))
+        .order_by(WithdrawalRequest.decided_on.desc(), WithdrawalRequest.id.desc()).limit(limit)))
+
+
 def applications_query(status: ApplicationStatus | None = None) -> sa.Select:
     query = sa.select(Application).options(selectinload(Application.member), selectinload(Application.appeal)) \
         .order_by(Application.decision_due_on, Application.id)

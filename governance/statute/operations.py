@@ -12,6 +12,7 @@ from ..core.errors import DomainError
 from ..extensions import db
 from .models import StatuteValue
 from .parameters import BY_NAME
+from . import words
 from .queries import forget_cached_values, value_on
 
 
@@ -49,8 +50,8 @@ def change_parameters(values: dict[str, Any], effective_from: date, actor, note:
         try:
             parsed[name] = parameter.parse(raw)
         except ValueError as exc:
-            errors[name] = [_("Invalid value %(value)s: expected %(expected)s.",
-                              value=repr(raw), expected=str(exc))]
+            errors[name] = [_("The value %(value)s is not valid: expected %(expected)s.",
+                              value=str(raw), expected=words.expected(parameter, exc))]
     if errors:
         raise DomainError("validation", _("Some parameters are not valid."), errors=errors)
     created = []

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import clock
+from ..core.formatting import day
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.permissions import actor, can, permission
@@ -55,5 +55,5 @@ def change():
         return _page(day_form, form, 422)
     parameter = BY_NAME[form.name.data]
     flash(_("%(label)s: the new value applies from %(date)s.", label=parameter.label,
-            date=format_date(form.effective_from.data)), "success")
+            date=day(form.effective_from.data)), "success")
     return redirect(url_for("statute.parameters", on=form.effective_from.data.isoformat()))

@@ -310,13 +310,19 @@ def test_the_board_decides_from_the_application_page(client, login, today, apply
     future = client.post(f"/board/applications/{application.id}/decision",
                          data={"outcome": "admitted", "decided_on": "2026-12-25"})
     assert future.status_code == 422 and 'id="decided_on-errors"' in future.get_data(as_text=True)
+    summary = client.post(f"/board/applications/{application.id}/decision",
+                          data={"outcome": "admitted", "decided_on": "2026-11-26"})
+    assert summary.status_code == 200 and 'name="confirmed" value="1"' in summary.get_data(as_text=True)
+    db.session.expire_all()
+    assert application.status == ApplicationStatus.SUBMITTED  # nothing decided before the confirmation
     admitted = client.post(f"/board/applications/{application.id}/decision",
-                           data={"outcome": "admitted", "decided_on": "2026-11-26"})
+                           data={"outcome": "admitted", "decided_on": "2026-11-26", "confirmed": "1"})
     assert admitted.status_code == 302
     db.session.expire_all()
     assert application.status == ApplicationStatus.ADMITTED
+    assert admitted.headers["Location"].endswith(f"/members/{application.member.number}")  # what it made
     twice = client.post(f"/board/applications/{application.id}/decision",
-                        data={"outcome": "admitted", "decided_on": "2026-11-26"})
+                        data={"outcome": "admitted", "decided_on": "2026-11-26", "confirmed": "1"})
     assert twice.status_code == 409
 
 

@@ -230,7 +230,7 @@ def test_withdrawal_queue_countdown_and_overdue(client, login, today, member_fac
     assert f'class="overdue table-warning" data-request="{first.id}"' in html
     assert f'class="" data-request="{second.id}"' in html
     decided = client.post(f"/board/withdrawals/{first.id}/decision",
-                          data={"outcome": "accepted", "decided_on": "2026-11-01"})
+                          data={"outcome": "accepted", "decided_on": "2026-11-01", "confirmed": "1"})
     assert decided.status_code == 302
     db.session.expire_all()
     assert first.status == WithdrawalStatus.ACCEPTED and first.effective_on == date(2026, 12, 31)
@@ -246,8 +246,13 @@ def test_the_board_records_an_exclusion_on_the_member_page(client, login, today,
                           data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": ""})
     assert missing.status_code == 422 and 'id="exit-reasons-errors"' in missing.get_data(as_text=True)
     assert count(MemberExit) == 0
+    summary = client.post(f"/members/{member.number}/exit",
+                          data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità"})
+    assert summary.status_code == 200 and "within 60 days" in summary.get_data(as_text=True)
+    assert count(MemberExit) == 0
     ok = client.post(f"/members/{member.number}/exit",
-                     data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità"})
+                     data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità",
+                           "confirmed": "1"})
     assert ok.status_code == 302
     db.session.expire_all()
     assert member.status == MemberStatus.EXCLUDED

@@ -103,7 +103,7 @@ def test_one_invalid_value_rejects_the_whole_change(request_context, admin_user,
         operations.change_parameters({"notice_days": "15", "share_value": "24.99", "colour": "green"},
                                      date(2027, 1, 1), admin_user)
     assert set(error.value.errors) == {"share_value", "colour"}
-    assert "at least 25.00" in error.value.errors["share_value"][0]
+    assert "at least € 25.00" in error.value.errors["share_value"][0]
     assert error.value.errors["colour"] == ["Unknown statute parameter."]
     assert _stored() == 0 and _audited() == []
 
@@ -163,8 +163,8 @@ def test_an_admin_changes_a_parameter(client, login, admin_user, today):
 
 @pytest.mark.parametrize("data,field,message", [
     ({"name": "max_proxies_per_delegate", "value": "11", "effective_from": "2027-01-01"}, "value", "at most 10"),
-    ({"name": "share_value", "value": "24.99", "effective_from": "2027-01-01"}, "value", "at least 25.00"),
-    ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01"}, "value", "at most 50.00"),
+    ({"name": "share_value", "value": "24.99", "effective_from": "2027-01-01"}, "value", "at least € 25.00"),
+    ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01"}, "value", "at most 50 %"),
     ({"name": "share_value", "value": "", "effective_from": "2027-01-01"}, "value", None),
     ({"name": "share_value", "value": "30", "effective_from": "soon"}, "effective_from", None),
     ({"name": "colour", "value": "green", "effective_from": "2027-01-01"}, "name", None),

@@ -102,6 +102,7 @@ def submit_application(data: dict, *, locale: str = "it") -> Application:
     notifications.application_received(
         application, amount_due=rules.amount_due(application.shares, share_value),
         share_value=share_value)
+    notifications.board_new_application(application)
     return application
 
 
