@@ -1,0 +1,16 @@
+// The exit form shows only the fields of the kind chosen (without this script every
+// field stays, each label saying when it applies). A file, not an inline script: the
+// Content-Security-Policy runs scripts of this site only (core.security).
+(function () {
+  var form = document.getElementById("exit-form");
+  var kind = form && form.querySelector("select");
+  if (!kind) { return; }
+  function show() {
+    form.querySelectorAll("[data-exit-kinds]").forEach(function (block) {
+      var kinds = block.getAttribute("data-exit-kinds").split(" ");
+      block.hidden = kind.value !== "" && kinds.indexOf(kind.value) < 0;
+    });
+  }
+  kind.addEventListener("change", show);
+  show();
+})();
