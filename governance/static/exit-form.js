@@ -1,6 +1,5 @@
-// The exit form shows only the fields of the kind chosen (without this script every
-// field stays, each label saying when it applies). A file, not an inline script: the
-// Content-Security-Policy runs scripts of this site only (core.security).
+/* The exit form shows only the fields of the chosen kind (without scripts every field
+   is there, each label saying when it applies). */
 (function () {
   var form = document.getElementById("exit-form");
   var kind = form && form.querySelector("select");
