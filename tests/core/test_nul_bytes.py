@@ -285,3 +285,9 @@ def test_a_control_character_in_any_query_parameter_is_a_422_naming_it(client, l
     page = login(board_user).get("/members", query_string={"q": NUL})
     assert page.status_code == 422
     assert client.get("/members", query_string={"q": "Rossi"}).status_code == 200
+
+
+def test_the_forgotten_password_form_shows_a_bad_email_next_to_the_field(client):
+    response = client.post("/password/forgot", data={"email": "anna\x00@example.org"})
+    assert response.status_code == 422
+    assert 'id="email-errors"' in response.get_data(as_text=True)
