@@ -500,6 +500,15 @@ def proxies(assembly_id):
                            rows=queries.proxies_of(assembly)), status
 
 
+@bp.get("/assemblies/<int:assembly_id>/proxies/<int:proxy_id>/scan")
+@permission(P.PROXY_RECORD, P.ASSEMBLY_RECEIPTS_READ)
+def proxy_scan(assembly_id, proxy_id):
+    proxy = _proxy(_assembly(assembly_id), proxy_id)
+    if not proxy.scan_stored_name:
+        abort(404)
+    return _file(documents.read(proxy.scan_stored_name), "application/pdf", f"delega-{proxy.id}.pdf", inline=True)
+
+
 # --- the session --------------------------------------------------------------------------------
 
 def search_members(q: str, limit: int = 20):

@@ -224,6 +224,7 @@ GET    /assemblies/<int:assembly_id>/minutes/signed.pdf         L A A A A D
 POST   /assemblies/<int:assembly_id>/my-proxy                   L A D D D D
 POST   /assemblies/<int:assembly_id>/open                       L D D A D D
 GET    /assemblies/<int:assembly_id>/proxies                    L D D A D D
+GET    /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/scan  L D D A A D
 POST   /assemblies/<int:assembly_id>/proxies                    L D D A D D
 POST   /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/decline  L A D D D D
 POST   /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/revoke  L A D A D D
