@@ -74,6 +74,7 @@ class P(enum.StrEnum):
     PROXY_RECORD = "assemblies.proxy_record"
     ASSEMBLY_SESSION = "assemblies.session"
     MINUTES_READ = "assemblies.minutes_read"
+    MEMBERS_INVITE = "assemblies.members_invite"
 
 
 GRANTS: dict[P, frozenset[Role]] = {
@@ -126,4 +127,5 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.PROXY_RECORD: frozenset({SECRETARY}),           # a paper proxy with its scan
     P.ASSEMBLY_SESSION: frozenset({SECRETARY}),       # open, check-in, close, minutes
     P.MINUTES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),  # the minutes book
+    P.MEMBERS_INVITE: frozenset({BOARD}),             # logins for members without one
 }

@@ -237,6 +237,8 @@ POST   /assemblies/<int:assembly_id>/reconvene                  L D D D A D
 GET    /assemblies/<int:assembly_id>/roll                       L D A A A D
 GET    /assemblies/<int:assembly_id>/session                    L D D A D D
 GET    /assemblies/minutes-book                                 L A A A A D
+GET    /assemblies/invitations                                  L D D D A D
+POST   /assemblies/invitations                                  L D D D A D
 GET    /assemblies/new                                          L D D D A D
 POST   /assemblies/new                                          L D D D A D
 GET    /assemblies/receipt/<token>                              A A A A A A
