@@ -4,7 +4,7 @@ partial UNIQUE index), attendance, the roll frozen at the opening, the minutes
 (DOMAIN.md §4)
 
 Revision ID: 0012_assemblies
-Revises: 0009_loans
+Revises: 0010_security
 Create Date: 2026-11-29 21:15:37.792368
 """
 from alembic import op
@@ -15,7 +15,7 @@ import governance.core.types  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = '0012_assemblies'
-down_revision = '0009_loans'
+down_revision = '0010_security'
 branch_labels = None
 depends_on = None
 

@@ -156,6 +156,7 @@ GET    /members                                                 L D A A A D
 GET    /members/export.csv                                      L D A A A D
 GET    /members/import                                          L D D D A D
 POST   /members/import                                          L D D D A D
+GET    /members/import/template.csv                             L D D D A D
 GET    /members/lifecycle                                       L D A A A D
 GET    /members/new                                             L D D A A D
 POST   /members/new                                             L D D A A D

@@ -70,7 +70,7 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
     previous = application.status
     member = register.register_member(
         clean, actor, action="member.admit", check_cap=True,
-        note=f"application {application.id}, board decision of {decided_on.isoformat()}")
+        context={"application": application.id, "decided_on": decided_on})
     application.mark_admitted(member, decided_on, getattr(actor, "id", None))
     application.updated_at = clock.now()
     user = _login_for(application, member, actor)
