@@ -75,6 +75,18 @@ class P(enum.StrEnum):
     ASSEMBLY_SESSION = "assemblies.session"
     MINUTES_READ = "assemblies.minutes_read"
     MEMBERS_INVITE = "assemblies.members_invite"
+    # motions and votes (DOMAIN.md §5, API.md "Motions and ballots"): the mission and the
+    # motions are public to members; the board writes motions and decides amendments and
+    # hidden comments; the secretary runs the votes; members propose, discuss and vote.
+    MISSION_READ = "mission.read"
+    MOTIONS_READ = "motions.read"
+    MOTION_CREATE = "motions.create"
+    AMENDMENT_PROPOSE = "amendments.propose"
+    AMENDMENT_DECIDE = "amendments.decide"
+    COMMENT_WRITE = "comments.write"
+    COMMENT_HIDE = "comments.hide"
+    VOTE_MANAGE = "votes.manage"
+    BALLOT_CAST = "ballots.cast"
 
 
 GRANTS: dict[P, frozenset[Role]] = {
@@ -128,4 +140,14 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.ASSEMBLY_SESSION: frozenset({SECRETARY}),       # open, check-in, close, minutes
     P.MINUTES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),  # the minutes book
     P.MEMBERS_INVITE: frozenset({BOARD}),             # logins for members without one
+    # motions and votes
+    P.MISSION_READ: frozenset({ADMIN, BOARD, SECRETARY, AUDITOR, MEMBER}),
+    P.MOTIONS_READ: frozenset({BOARD, SECRETARY, AUDITOR, MEMBER}),
+    P.MOTION_CREATE: frozenset({BOARD}),
+    P.AMENDMENT_PROPOSE: frozenset({MEMBER}),
+    P.AMENDMENT_DECIDE: frozenset({BOARD}),
+    P.COMMENT_WRITE: frozenset({MEMBER}),
+    P.COMMENT_HIDE: frozenset({BOARD}),
+    P.VOTE_MANAGE: frozenset({SECRETARY}),
+    P.BALLOT_CAST: frozenset({MEMBER}),
 }

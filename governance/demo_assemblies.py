@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from . import demo_votes
 from .assemblies import documents, operations
 from .assemblies.models import Minutes, Receipt
 from .auth.models import User
@@ -58,6 +59,7 @@ def _spring(today: date, board, office) -> None:
             "place": "Sala civica, piazza Vittoria 1, Melegnano (MI)"}, board)
         for title, description in SPRING_ITEMS:
             operations.add_item(assembly, {"title": title, "description": description}, board)
+        demo_votes.spring_agenda(assembly, board)  # votes: the mission motion
         operations.publish(assembly, board)
     with clock.frozen(_moment(held, 18) + timedelta(minutes=10)):
         operations.open_session(assembly, "second", office)
@@ -67,6 +69,7 @@ def _spring(today: date, board, office) -> None:
                                     .order_by(Member.number).limit(60)).all()
         for member in voters[::2]:
             operations.check_in(assembly, member, office)
+        demo_votes.spring_vote(assembly, office)  # votes: the room vote approving it
         for item, summary in zip(assembly.items, (
                 "Il bilancio è approvato a maggioranza; l'utile è destinato a riserva indivisibile.",
                 "L'assemblea prende atto della relazione.", "Nessun intervento.")):
@@ -91,6 +94,7 @@ def _upcoming(today: date, board, office) -> None:
             operations.add_item(assembly, {"title": title, "description": description}, board)
         rates = next(i for i in assembly.items if i.title.startswith("Regolamento"))
         operations.attach_document(rates, "proposta-tassi.pdf", _proposal_pdf(), board)
+        demo_votes.upcoming_agenda(assembly, board)  # votes: a mission motion in the notice
         operations.publish(assembly, board)
     with _at(today - timedelta(days=1)):
         members = db.session.scalars(sa.select(Member).where(
@@ -106,6 +110,7 @@ def _upcoming(today: date, board, office) -> None:
         for receipt in receipts[::2]:
             receipt.confirmed_at = clock.now()
         db.session.flush()
+        demo_votes.upcoming_discussion(assembly, board)  # votes: amendments, comments, ballots
 
 
 def _proposal_pdf() -> bytes:

@@ -6,3 +6,4 @@ from .lifecycle import models as _lifecycle  # noqa: F401
 from .loans import models as _loans  # noqa: F401
 from .members import models as _members  # noqa: F401
 from .statute import models as _statute  # noqa: F401
+from .votes import models as _votes  # noqa: F401

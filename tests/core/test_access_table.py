@@ -244,6 +244,38 @@ GET    /assemblies/new                                          L D D D A D
 POST   /assemblies/new                                          L D D D A D
 GET    /assemblies/receipt/<token>                              A A A A A A
 POST   /assemblies/receipt/<token>                              A A A A A A
+POST   /api/v1/agenda-items/<int:item_id>/motions  L D D D A D
+POST   /api/v1/amendments/<int:amendment_id>/decision  L D D D A D
+POST   /api/v1/comments/<int:comment_id>/hide   L D D D A D
+GET    /api/v1/mission                          L A A A A A
+GET    /api/v1/mission/versions                 L A A A A A
+GET    /api/v1/motions/<int:motion_id>          L A A A A D
+POST   /api/v1/motions/<int:motion_id>/amendments  L A D D D D
+POST   /api/v1/motions/<int:motion_id>/ballots  L A D D D D
+POST   /api/v1/motions/<int:motion_id>/close    L D D A D D
+POST   /api/v1/motions/<int:motion_id>/comments  L A D D D D
+POST   /api/v1/motions/<int:motion_id>/open     L D D A D D
+GET    /api/v1/motions/<int:motion_id>/receipts  L A A A A D
+GET    /api/v1/motions/<int:motion_id>/result   L A A A A D
+POST   /api/v1/motions/<int:motion_id>/room-vote  L D D A D D
+POST   /amendments/<int:amendment_id>/decision  L D D D A D
+POST   /comments/<int:comment_id>/hide          L D D D A D
+GET    /mission                                 L A A A A A
+GET    /mission/diff                            L A A A A A
+GET    /mission/versions/<int:number>           L A A A A A
+GET    /motions/<int:motion_id>                 L A A A A D
+POST   /motions/<int:motion_id>/amendments      L A D D D D
+POST   /motions/<int:motion_id>/ballots         L A D D D D
+POST   /motions/<int:motion_id>/close           L D D A D D
+POST   /motions/<int:motion_id>/comments        L A D D D D
+POST   /motions/<int:motion_id>/open            L D D A D D
+GET    /motions/<int:motion_id>/receipts        L A A A A D
+POST   /motions/<int:motion_id>/room-vote       L D D A D D
+GET    /votes                                   L A A A A D
+GET    /votes/assemblies/<int:assembly_id>      L A A A A D
+GET    /votes/assemblies/<int:assembly_id>/live.json  L A A A A D
+GET    /votes/items/<int:item_id>/motions/new   L D D D A D
+POST   /votes/items/<int:item_id>/motions/new   L D D D A D
 """
 
 
