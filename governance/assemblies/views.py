@@ -23,6 +23,7 @@ from .rules import ROME
 
 bp = Blueprint("assemblies", __name__)
 PER_PAGE = 50
+ROLL_PAGE = 200
 
 
 def _fail(form, error: DomainError) -> int:
@@ -402,10 +403,13 @@ def confirm_own_receipt(assembly_id):
 @permission(P.ASSEMBLY_ROLL_READ)
 def roll(assembly_id):
     assembly = _assembly(assembly_id)
-    voters = queries.roll(assembly)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    count = queries.roll_count(assembly)
+    voters = db.session.execute(queries.roll_query(assembly).limit(ROLL_PAGE).offset((page - 1) * ROLL_PAGE)).all()
     active = db.session.scalar(sa.select(sa.func.count(Member.id)).where(Member.status == "active"))
-    return render_template("assemblies/roll.html", assembly=assembly, voters=voters, on=queries.roll_day(assembly),
-                           frozen=queries.is_frozen(assembly), attend_only=max(active - len(voters), 0))
+    return render_template("assemblies/roll.html", assembly=assembly, voters=voters, count=count, page=page,
+                           per_page=ROLL_PAGE, on=queries.roll_day(assembly), frozen=queries.is_frozen(assembly),
+                           attend_only=max(active - count, 0))
 
 
 def _member_by_number(raw, field: str) -> Member:

@@ -175,3 +175,13 @@ def test_the_assembly_decision_on_an_appeal_is_in_the_minutes(today, make_assemb
     minutes = operations.regenerate_minutes(assembly, office)
     assert "Decisione dell'assemblea sul ricorso: accolto." in minutes.text
     assert "Ricorso contro il rigetto della domanda di ammissione di" in minutes.text  # in Italian, whoever lodged it
+
+
+def test_the_roll_page_counts_and_pages(client, login, convened, board, voters):
+    assembly, people = convened
+    voters(205)
+    login(board)
+    first = client.get(f"/assemblies/{assembly.id}/roll").get_data(as_text=True)
+    assert "211 member(s) may vote" in first and "1 / 2" in first
+    second = client.get(f"/assemblies/{assembly.id}/roll?page=2").get_data(as_text=True)
+    assert second.count("<tr>") == 1 + 11
