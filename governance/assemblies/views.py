@@ -23,6 +23,7 @@ from .rules import ROME
 
 bp = Blueprint("assemblies", __name__)
 PER_PAGE = 50
+ROLL_PAGE = 200
 
 
 def _fail(form, error: DomainError) -> int:
@@ -402,10 +403,13 @@ def confirm_own_receipt(assembly_id):
 @permission(P.ASSEMBLY_ROLL_READ)
 def roll(assembly_id):
     assembly = _assembly(assembly_id)
-    voters = queries.roll(assembly)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    count = queries.roll_count(assembly)
+    voters = db.session.execute(queries.roll_query(assembly).limit(ROLL_PAGE).offset((page - 1) * ROLL_PAGE)).all()
     active = db.session.scalar(sa.select(sa.func.count(Member.id)).where(Member.status == "active"))
-    return render_template("assemblies/roll.html", assembly=assembly, voters=voters, on=queries.roll_day(assembly),
-                           frozen=queries.is_frozen(assembly), attend_only=max(active - len(voters), 0))
+    return render_template("assemblies/roll.html", assembly=assembly, voters=voters, count=count, page=page,
+                           per_page=ROLL_PAGE, on=queries.roll_day(assembly), frozen=queries.is_frozen(assembly),
+                           attend_only=max(active - count, 0))
 
 
 def _member_by_number(raw, field: str) -> Member:
@@ -498,6 +502,15 @@ def proxies(assembly_id):
             return redirect(url_for("assemblies.proxies", assembly_id=assembly_id))
     return render_template("assemblies/proxies.html", assembly=assembly, form=form, action=ActionForm(),
                            rows=queries.proxies_of(assembly)), status
+
+
+@bp.get("/assemblies/<int:assembly_id>/proxies/<int:proxy_id>/scan")
+@permission(P.PROXY_RECORD, P.ASSEMBLY_RECEIPTS_READ)
+def proxy_scan(assembly_id, proxy_id):
+    proxy = _proxy(_assembly(assembly_id), proxy_id)
+    if not proxy.scan_stored_name:
+        abort(404)
+    return _file(documents.read(proxy.scan_stored_name), "application/pdf", f"delega-{proxy.id}.pdf", inline=True)
 
 
 # --- the session --------------------------------------------------------------------------------
@@ -720,3 +733,26 @@ def minutes_book():
     rows = db.session.execute(sa.select(Assembly, Minutes).join(Minutes, Minutes.assembly_id == Assembly.id)
                               .order_by(Assembly.closed_at.desc())).all()
     return render_template("assemblies/minutes_book.html", rows=rows)
+
+
+# --- inviting members without a login ------------------------------------------------------------
+
+@bp.route("/assemblies/invitations", methods=["GET", "POST"])
+@permission(P.MEMBERS_INVITE)
+def invitations():
+    from . import invitations as inviting
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        raw = request.form.get("numbers", "")
+        numbers = None
+        if raw.strip():
+            parts = [p for p in raw.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+            if not all(p.strip().isdigit() and len(p.strip()) < 10 for p in parts):
+                flash(_("Give register numbers separated by commas."), "danger")
+                return render_template("assemblies/invitations.html", form=form, raw=raw,
+                                       without=inviting.without_login_count()), 422
+            numbers = [int(p) for p in parts]
+        counts = inviting.invite(actor(), numbers=numbers)
+        flash(_("%(invited)d member(s) invited, %(reinvited)d invited again.", **counts), "success")
+        return redirect(url_for("assemblies.invitations"))
+    return render_template("assemblies/invitations.html", form=form, raw="", without=inviting.without_login_count())

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("members.id", ondelete="SET NULL"), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # The last invitation sent to a member without a login (assemblies.invitations).
+    invited_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     # Random, and new at every password change or reset, logout and "log out everywhere":
     # sessions, remember-me cookies and emailed links made with an older one stop working.
     session_version: Mapped[str] = mapped_column(sa.String(32), nullable=False,

@@ -2,6 +2,7 @@
 secretary, locked by the signed scan; the summaries of the agenda items."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,14 +16,28 @@ from ..models import AgendaItem, Assembly, AssemblyStatus, Minutes
 
 
 def draft_text(assembly: Assembly, figures: dict) -> str:
+    from ...lifecycle.models import AdmissionAppeal, AppealStatus
+    appeals = {appeal.agenda_item_id: appeal for appeal in db.session.scalars(sa.select(AdmissionAppeal).where(
+        AdmissionAppeal.agenda_item_id.in_([item.id for item in assembly.items])))} if assembly.items else {}
     item_lines = {}
     for item in assembly.items:
         lines: list[str] = []
+        appeal = appeals.get(item.id)
+        if appeal is not None and appeal.status != AppealStatus.PENDING:
+            with force_locale("it"):
+                lines.append(_("Decision of the assembly on the appeal: %(outcome)s.", outcome=appeal.status.label.lower()))
         for _receiver, result in signals.minutes_item_lines.send(assembly, item=item):
             lines.extend(result or ())
         item_lines[item.id] = lines
+    from ...members.models import Member
+    from ..models import Attendance
+    attendees = db.session.execute(
+        sa.select(Member.number, Member.last_name, Member.first_name, Attendance.online)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .where(Attendance.assembly_id == assembly.id).order_by(Member.number)).all()
     with force_locale("it"):
         return render_template("assemblies/minutes.txt", assembly=assembly, figures=figures, item_lines=item_lines,
+                               attendees=attendees,
                                proxies=queries.proxies_of(assembly),
                                cooperative_name=current_app.config["COOPERATIVE_NAME"])
 

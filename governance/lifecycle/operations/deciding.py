@@ -233,6 +233,8 @@ def activate_account(token: str, new_password: str | None = None) -> User:
     """The emailed link, once: the login becomes active, with the password chosen when
     applying unless a new one is given."""
     user = activation_user(token)
+    if not new_password and not user.password_hash:  # invited without applying: no password yet
+        raise DomainError("validation", _("Choose a password for your account."), field="password")
     if new_password:
         try:
             user.set_password(passwords.checked(new_password))
