@@ -9,6 +9,7 @@ in while, or after, the votes are counted.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -125,17 +126,27 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
         raise _not_entitled(_("Not on the roll of voters of this assembly."))
     if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
-    inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, {
-        "id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
-        "channel": channel.value, "choice": None if secret else choice})
+    receipt = rules.new_receipt_code() if secret else None
+    participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
+                     "channel": channel.value, "choice": None if secret else choice}
+    if secret and db.session.get_bind().dialect.name == "postgresql":
+        # Both records in one statement (still two rows that share nothing but the motion):
+        # the ballot is written only if the voter's row was.
+        inserted = db.session.execute(sa.text(
+            "WITH voter AS (INSERT INTO vote_participations (id, motion_id, member_id, cast_by_id, channel, choice) "
+            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL) ON CONFLICT DO NOTHING RETURNING 1) "
+            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence) "
+            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence FROM voter RETURNING 1"),
+            {**participation, "ballot_id": rules_uuid(), "choice": choice, "receipt": receipt,
+             "by_correspondence": channel is Channel.CORRESPONDENCE}).scalar()
+    else:
+        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
+        if inserted is not None and secret:
+            db.session.execute(sa.insert(SecretBallot.__table__).values(
+                id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
+                by_correspondence=channel is Channel.CORRESPONDENCE))
     if inserted is None:
         raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
-    receipt = None
-    if secret:
-        receipt = rules.new_receipt_code()
-        db.session.execute(sa.insert(SecretBallot.__table__).values(
-            id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
-            by_correspondence=channel is Channel.CORRESPONDENCE))
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
     member = getattr(user, "member", None)
     audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion_id,
@@ -146,8 +157,8 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
             "motion": motion_id}
 
 
-def rules_uuid():
-    import uuid
+def rules_uuid() -> uuid.UUID:
+    """A random key: rows of a vote carry no sequence that would tell their order."""
     return uuid.uuid4()
 
 
