@@ -74,6 +74,7 @@ class P(enum.StrEnum):
     PROXY_RECORD = "assemblies.proxy_record"
     ASSEMBLY_SESSION = "assemblies.session"
     MINUTES_READ = "assemblies.minutes_read"
+    MEMBERS_INVITE = "assemblies.members_invite"
     # motions and votes (DOMAIN.md §5, API.md "Motions and ballots"): the mission and the
     # motions are public to members; the board writes motions and decides amendments and
     # hidden comments; the secretary runs the votes; members propose, discuss and vote.
@@ -138,6 +139,7 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.PROXY_RECORD: frozenset({SECRETARY}),           # a paper proxy with its scan
     P.ASSEMBLY_SESSION: frozenset({SECRETARY}),       # open, check-in, close, minutes
     P.MINUTES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),  # the minutes book
+    P.MEMBERS_INVITE: frozenset({BOARD}),             # logins for members without one
     # motions and votes
     P.MISSION_READ: frozenset({ADMIN, BOARD, SECRETARY, AUDITOR, MEMBER}),
     P.MOTIONS_READ: frozenset({BOARD, SECRETARY, AUDITOR, MEMBER}),

@@ -1,10 +1,11 @@
 """Admin forms: users, audit log filters. Input shape only; rules live in operations."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, PasswordField,
+from wtforms import (BooleanField, SelectField, DateField, EmailField, IntegerField, PasswordField,
                      SelectChoice, SelectMultipleField, StringField, widgets)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..auth.models import FULL_NAME_MAX
 from ..core.permissions import Role
 
 def _strip(value):
@@ -23,7 +24,7 @@ def _role_choices():
 
 
 class UserEditForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=FULL_NAME_MAX)])
     roles = MultiCheckboxField(_l("Roles"), choices=_role_choices, validate_choice=True)
     member = IntegerField(_l("Linked member (register number)"),
                                  validators=[Optional(), NumberRange(min=1)],
@@ -49,12 +50,25 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form: nothing changes
 
-    action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=80)])
+    # Choices in words (the log's codes are the values); any other value is still read
+    # as a prefix of the code ("user." for every action on logins), as the API does.
+    action = SelectField(_l("Action"), validators=[Optional(), Length(max=80)], validate_choice=False)
     actor = StringField(_l("Actor email"), validators=[Optional(), Length(max=254)])
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
+    object_type = SelectField(_l("Object type"), validators=[Optional(), Length(max=40)],
+                              validate_choice=False)
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..core import audit
+        everything = [("", str(_l("All")))]
+        self.action.choices = everything + audit.action_choices()
+        self.object_type.choices = everything + audit.object_choices()
+        for select in (self.action, self.object_type):
+            if select.data and select.data not in dict(select.choices):
+                select.choices.append((select.data, select.data))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

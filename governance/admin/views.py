@@ -136,7 +136,7 @@ def outbox():
         status = None
     result = paginate(queries.outbox_query(status=status), lambda m: m, _page(), PER_PAGE)
     return render_template("admin/outbox.html", result=result, status=status,
-                           statuses=[s.value for s in OutboxStatus])
+                           statuses=list(OutboxStatus))
 
 
 @bp.get("/admin/outbox/<int:message_id>")

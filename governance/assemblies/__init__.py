@@ -27,10 +27,12 @@ def init_app(app) -> None:
     from ..core.navigation import HomeCard, NavItem, register_card, register_nav
     from ..core.outbox import register_renderer
     from ..lifecycle.signals import appeal_lodged
-    from . import api, cards, notifications, views
+    from ..auth.cli import users_cli
+    from . import api, cards, cli, invitations, notifications, views
     app.register_blueprint(views.bp)
     register_api(api.blp)
-    register_nav(app, NavItem("assemblies.index", _l("Assemblies"), P.ASSEMBLIES_READ, order=12))
+    register_nav(app, NavItem("assemblies.index", _l("Assemblies"), P.ASSEMBLIES_READ, order=12),
+                 NavItem("assemblies.invitations", _l("Invitations"), P.MEMBERS_INVITE, order=48))
     register_card(
         app,
         HomeCard("assemblies.mine", "assemblies/cards/mine.html", P.ASSEMBLY_OWN, cards.member_card, order=5),
@@ -39,3 +41,6 @@ def init_app(app) -> None:
     )
     appeal_lodged.connect(on_appeal_lodged)
     register_renderer("convocation", notifications.render_convocation)
+    register_renderer("invitation", invitations.render_invitation)
+    if "invite" not in users_cli.commands:
+        users_cli.add_command(cli.invite_command)

@@ -46,9 +46,12 @@ def render_convocation(message) -> None:
     if convocation is None or receipt is None or member is None:
         raise ValueError("the convocation or the member is gone")
     link = public_url("assemblies.confirm_receipt", token=receipt_token(receipt))
+    from .invitations import activation_url, pending_login
+    pending = pending_login(member.id)
     with force_locale(convocation.locale):
         message.body = render_template("assemblies/email/convocation_member.txt", member=member,
-                                       convocation=convocation, link=link)
+                                       convocation=convocation, link=link,
+                                       activation_link=activation_url(pending) if pending else None)
     message.subject = convocation.subject[:300]
     if not message.attachments:
         message.attachments.append(OutboxAttachment(filename="assemblea.ics", content_type="text/calendar",

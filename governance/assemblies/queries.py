@@ -164,7 +164,8 @@ def correspondence_numbers(assembly: Assembly) -> set[int]:
 def present(assembly: Assembly) -> rules.Attendance:
     """P of DOMAIN.md §4 now: voters on the roll in person, by counted proxies (only while
     the delegate is present, voided by the delegator present) and by correspondence."""
-    eligible = [voter.number for voter in roll(assembly)]
+    numbers = roll_query(assembly).order_by(None).subquery().c[1]
+    eligible = db.session.scalars(sa.select(numbers)).all()
     return rules.attendance(eligible, _in_person_numbers(assembly), live_proxies(assembly),
                             correspondence_numbers(assembly))
 

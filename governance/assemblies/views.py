@@ -500,6 +500,15 @@ def proxies(assembly_id):
                            rows=queries.proxies_of(assembly)), status
 
 
+@bp.get("/assemblies/<int:assembly_id>/proxies/<int:proxy_id>/scan")
+@permission(P.PROXY_RECORD, P.ASSEMBLY_RECEIPTS_READ)
+def proxy_scan(assembly_id, proxy_id):
+    proxy = _proxy(_assembly(assembly_id), proxy_id)
+    if not proxy.scan_stored_name:
+        abort(404)
+    return _file(documents.read(proxy.scan_stored_name), "application/pdf", f"delega-{proxy.id}.pdf", inline=True)
+
+
 # --- the session --------------------------------------------------------------------------------
 
 def search_members(q: str, limit: int = 20):
@@ -720,3 +729,26 @@ def minutes_book():
     rows = db.session.execute(sa.select(Assembly, Minutes).join(Minutes, Minutes.assembly_id == Assembly.id)
                               .order_by(Assembly.closed_at.desc())).all()
     return render_template("assemblies/minutes_book.html", rows=rows)
+
+
+# --- inviting members without a login ------------------------------------------------------------
+
+@bp.route("/assemblies/invitations", methods=["GET", "POST"])
+@permission(P.MEMBERS_INVITE)
+def invitations():
+    from . import invitations as inviting
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        raw = request.form.get("numbers", "")
+        numbers = None
+        if raw.strip():
+            parts = [p for p in raw.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+            if not all(p.strip().isdigit() and len(p.strip()) < 10 for p in parts):
+                flash(_("Give register numbers separated by commas."), "danger")
+                return render_template("assemblies/invitations.html", form=form, raw=raw,
+                                       without=inviting.without_login_count()), 422
+            numbers = [int(p) for p in parts]
+        counts = inviting.invite(actor(), numbers=numbers)
+        flash(_("%(invited)d member(s) invited, %(reinvited)d invited again.", **counts), "success")
+        return redirect(url_for("assemblies.invitations"))
+    return render_template("assemblies/invitations.html", form=form, raw="", without=inviting.without_login_count())

@@ -15,8 +15,8 @@ OUTBOX_MAX_ATTEMPTS attempts. Delivery never turns a committed change into an er
 """
 from __future__ import annotations
 
-import enum
 import logging
+import re
 import smtplib
 import time
 from datetime import datetime, timedelta
@@ -26,22 +26,51 @@ from typing import Callable
 
 import click
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from . import clock
+from .labels import LabeledEnum
 from .types import AwareDateTime, StrEnum
 
 log = logging.getLogger(__name__)
 
 
-class OutboxStatus(str, enum.Enum):
+class OutboxStatus(LabeledEnum):
     QUEUED = "queued"    # waiting for the worker (see next_attempt_at)
     SENT = "sent"        # accepted by the SMTP server
     STORED = "stored"    # no SMTP configured: kept here only
     FAILED = "failed"    # could not be built, refused for good, or too many attempts
+
+    __labels__ = {"queued": _l("Waiting to be sent"), "sent": _l("Sent"),
+                  "stored": _l("Kept here (no mail server)"), "failed": _l("Not delivered")}
+    __tones__ = {"queued": "secondary", "sent": "success", "stored": "info", "failed": "danger"}
+
+
+# Topics are codes ("application:12"); each domain registers how its kinds read
+# ({"application": _l("Application %(id)s")}), worded on the outbox pages.
+_TOPICS: dict[str, object] = {}
+
+
+def register_topics(words: dict) -> None:
+    _TOPICS.update(words)
+
+
+def topic_label(topic: str | None) -> str:
+    if not topic:
+        return ""
+    kind, _sep, ident = topic.partition(":")
+    text = _TOPICS.get(kind)
+    if text is None:
+        from flask_babel import gettext
+        return gettext("Other")
+    if kind == "digest":
+        from .formatting import day
+        ident = day(ident)
+    return str(text) % {"id": ident}
 
 
 class OutboxMessage(db.Model):
@@ -69,6 +98,21 @@ class OutboxMessage(db.Model):
         back_populates="message", cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    @property
+    def shown_body(self) -> str:
+        """The body as the outbox pages and API show it: in a sensitive message every
+        link is hidden, so whoever reads the outbox (an administrator) cannot reset a
+        password or activate an account that is not theirs."""
+        if not self.sensitive:
+            return self.body
+        from flask_babel import gettext as _
+        hidden = _("[personal link hidden]")
+        return _LINK.sub(lambda match: hidden, self.body)
+
+
+# Any link, up to the first blank; a token never contains one.
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 class OutboxAttachment(db.Model):

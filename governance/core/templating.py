@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_login import current_user
 
-from . import clock, formatting, navigation
+from . import audit, clock, formatting, navigation, outbox
 from .permissions import can
 
 
@@ -16,6 +16,8 @@ def init_app(app):
     app.add_template_filter(formatting.number, "num")
     app.add_template_filter(formatting.percent, "pct")
     app.add_template_filter(formatting.label, "label")
+    app.jinja_env.globals.update(days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
+                                 audit_changes=audit.change_lines)
 
     @app.context_processor
     def globals_():

@@ -17,14 +17,28 @@ def init_app(app) -> None:
 
     from ..authz import P
     from ..core.api import register_api
-    from ..core.navigation import NavItem, register_nav
-    from . import api, cli, views
+    from ..core.navigation import HomeCard, NavItem, register_card, register_nav
+    from . import api, cards, cli, views, words
+    words.register()
     app.register_blueprint(views.bp)
     register_api(api.blp)
     app.cli.add_command(cli.lifecycle_cli)
     register_nav(
         app,
-        NavItem("lifecycle.queue", _l("Applications"), P.APPLICATIONS_READ, order=20),
-        NavItem("lifecycle.withdrawals", _l("Withdrawals"), P.WITHDRAWALS_READ, order=30),
+        NavItem("lifecycle.queue", _l("Applications"), P.APPLICATIONS_READ, order=20,
+                count=cards.count_applications),
+        NavItem("lifecycle.withdrawals", _l("Withdrawals"), P.WITHDRAWALS_READ, order=30,
+                count=cards.count_withdrawals),
+        NavItem("lifecycle.appeals", _l("Appeals"), P.APPEALS_READ, order=35,
+                count=cards.count_appeals),
         NavItem("lifecycle.report", _l("Membership report"), P.MEMBERSHIP_REPORT_READ, order=40),
+    )
+    register_card(
+        app,
+        HomeCard("lifecycle.member", "lifecycle/cards/member.html", P.WITHDRAWAL_REQUEST_OWN,
+                 cards.member_card, order=10),
+        HomeCard("lifecycle.board", "lifecycle/cards/board.html", P.APPLICATION_DECIDE,
+                 cards.board_card, order=10),
+        HomeCard("lifecycle.shares", "lifecycle/cards/secretary.html", P.SHARE_PAYMENT_RECORD,
+                 cards.secretary_card, order=12),
     )

@@ -17,3 +17,16 @@ def apply_exits_command():
     applied = operations.apply_due_exits(clock.today())
     db.session.commit()
     click.echo(f"{len(applied)} exit(s) applied")
+
+
+@lifecycle_cli.command("digest")
+@click.option("--day", "day_text", default=None,
+              help="The day whose arrivals are sent (YYYY-MM-DD); default: yesterday.")
+def digest_command(day_text):
+    """Email the board the applications and withdrawal requests of one day (run daily
+    when BOARD_NOTIFICATIONS=digest)."""
+    from datetime import date, timedelta
+    day = date.fromisoformat(day_text) if day_text else clock.today() - timedelta(days=1)
+    sent = operations.send_board_digest(day)
+    db.session.commit()
+    click.echo(f"{sent} digest email(s) queued for {day.isoformat()}")

@@ -48,6 +48,20 @@ def admitted(application, member, *, letter: bytes, activation_url, amount_due):
         activation_url=activation_url, login_url=public_url("auth.login"), amount_due=money(amount_due))
 
 
+def duplicate_application(pending, *, attempted_email: str | None):
+    """Someone applied again with the tax code of an application still open: told to
+    the address of that application, not to whoever typed the tax code."""
+    return _to_applicant(pending, _l("A new application with your tax code"),
+                         "duplicate_application.txt", attempted_email=attempted_email)
+
+
+def application_from_a_member(member: Member, *, attempted_email: str | None):
+    """Someone applied with the tax code of an active member: told to the member."""
+    return _to_member(member, _l("A new application with your tax code"),
+                      "application_from_member.txt", attempted_email=attempted_email,
+                      login_url=public_url("auth.login"))
+
+
 def rejected(application, *, appeal_deadline):
     return _to_applicant(application, _l("Your application for membership"), "rejected.txt",
                          appeal_deadline=appeal_deadline)
@@ -91,3 +105,68 @@ def refund_due(member, exit_, approval):
 def share_payment(member, payment, *, subscribed):
     return _to_member(member, _l("Payment of your shares received"), "share_payment.txt",
                       payment=payment, subscribed=money(subscribed))
+
+
+# --- the board: told of new applications and withdrawal requests ---------------------------
+
+def _board_users(exclude=None) -> list[User]:
+    from ..core.permissions import Role
+    from ..auth.models import UserRole
+    return list(db.session.scalars(
+        sa.select(User).join(User.roles).where(UserRole.role == Role.BOARD,
+                                               User.is_active_account.is_(True),
+                                               User.id != getattr(exclude, "id", None))
+        .order_by(User.id)))
+
+
+def _each_arrival() -> bool:
+    from flask import current_app
+    return current_app.config.get("BOARD_NOTIFICATIONS", "each") != "digest"
+
+
+def board_new_application(application) -> int:
+    """One email to each board member as an application arrives (setting "each")."""
+    if not _each_arrival():
+        return 0
+    url = public_url("lifecycle.detail", application_id=application.id)
+    for user in _board_users():
+        send_templated(user.email, user.locale, _l("New application for membership"),
+                       "lifecycle/email/board_application.txt", topic=f"application:{application.id}",
+                       application=application, url=url)
+    return 1
+
+
+def board_new_withdrawal(member, request, actor=None) -> int:
+    """One email to each board member (but the one who recorded it) as a withdrawal
+    request arrives (setting "each")."""
+    if not _each_arrival():
+        return 0
+    url = public_url("lifecycle.withdrawal_detail", request_id=request.id)
+    for user in _board_users(exclude=actor):
+        send_templated(user.email, user.locale, _l("New withdrawal request"),
+                       "lifecycle/email/board_withdrawal.txt", topic=f"member:{member.number}",
+                       member=member, request=request, url=url)
+    return 1
+
+
+def board_digest(applications, withdrawals, day) -> int:
+    """The day's arrivals in one email to each board member (setting "digest"); a
+    board member already sent this day's digest is skipped (the command may run twice)."""
+    from ..core.outbox import OutboxMessage
+    if not applications and not withdrawals:
+        return 0
+    topic = f"digest:{day.isoformat()}"
+    already = set(db.session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.topic == topic)))
+    sent = 0
+    for user in _board_users():
+        if user.email in already:
+            continue
+        send_templated(user.email, user.locale, _l("New applications and withdrawal requests"),
+                       "lifecycle/email/board_digest.txt", topic=topic, day=day,
+                       applications=[(a, public_url("lifecycle.detail", application_id=a.id))
+                                     for a in applications],
+                       withdrawals=[(w, public_url("lifecycle.withdrawal_detail", request_id=w.id))
+                                    for w in withdrawals],
+                       queue_url=public_url("lifecycle.queue"))
+        sent += 1
+    return sent

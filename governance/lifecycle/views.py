@@ -7,20 +7,21 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    url_for)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core import clock, inputs
+from ..core import clock, confirm, inputs, limits
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.forms import show_errors
 from ..core.permissions import PUBLIC, NotAllowed, actor, can, permission
 from ..statute.queries import value_on
 from . import access, letters, operations, queries, rules
-from ..core.formatting import day
+from ..core.formatting import day, money
 from .forms import (AccountsApprovalForm, ActivationForm, AppealDecisionForm, AppealForm,
                     ApplicantLoginForm, ApplicationForm, ChallengeForm, DecisionForm, ExitForm,
                     SharePaymentForm, WithdrawalDecisionForm, WithdrawalRequestForm)
-from .models import ApplicationStatus, ExitKind
+from .models import ApplicationStatus, ExitKind, WithdrawalStatus
 
 bp = Blueprint("lifecycle", __name__)
 
@@ -50,6 +51,7 @@ def _amount_preview(raw, share_value):
 
 @bp.route("/apply", methods=["GET", "POST"])
 @permission(PUBLIC)
+@limits.per_address("APPLY_RATE_LIMIT", "apply")  # shared with the API: each one emails
 def apply():
     """The public application form (persons and legal persons)."""
     form = ApplicationForm()
@@ -215,9 +217,13 @@ def activate(token: str):
 @bp.get("/board/applications")
 @permission(P.APPLICATIONS_READ)
 def queue():
-    """Applications waiting for the board, earliest decision due first, with countdown."""
+    """Applications waiting for the board, earliest decision due first, with countdown;
+    `?show=decided`: the latest decisions, so a decided application stays findable."""
+    if request.args.get("show") == "decided":
+        return render_template("lifecycle/queue.html", decided=queries.decided_applications(), rows=[],
+                               show="decided", appeals_waiting=len(queries.pending_appeals()))
     return render_template("lifecycle/queue.html", rows=queries.application_queue(clock.today()),
-                           appeals_waiting=len(queries.pending_appeals()))
+                           show="waiting", appeals_waiting=len(queries.pending_appeals()))
 
 
 def _render_detail(application, form=None, status=200):
@@ -249,6 +255,8 @@ def decide(application_id: int):
     if not form.validate_on_submit():
         return _render_detail(application, form, 422)
     try:
+        if not confirm.confirmed():
+            return _confirm_decision(application, form)
         operations.decide_application(application, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
@@ -261,10 +269,37 @@ def decide(application_id: int):
         login_problem = operations.login_not_linked_message(application)
         if login_problem:
             flash(login_problem, "warning")
-    else:
-        flash(_("Application refused; the reasons were sent to %(email)s.", email=application.email),
-              "success")
+        return redirect(url_for("members.detail", number=application.member.number))  # what it made
+    flash(_("Application refused; the reasons were sent to %(email)s.", email=application.email),
+          "success")
     return redirect(url_for("lifecycle.queue"))
+
+
+def _confirm_decision(application, form):
+    """The summary of an admission or refusal, from a run that is rolled back."""
+    def run():
+        operations.decide_application(application, form.data, actor())
+        if application.status == ApplicationStatus.ADMITTED:
+            member = application.member
+            shares = queries.shares_status(member)
+            login_problem = operations.login_not_linked_message(application)
+            return (_("You are about to admit %(name)s", name=application.full_name), [
+                _("Register number %(number)d, admitted on %(date)s, %(category)s.", number=member.number,
+                  date=day(member.admitted_on), category=member.category.label),
+                _("Shares: %(n)d × %(value)s = %(amount)s, to be paid.", n=shares.shares,
+                  value=money(shares.share_value), amount=money(shares.subscribed_amount)),
+                login_problem or _("%(email)s will receive the admission letter and a link to activate "
+                                   "their login.", email=application.email),
+            ], _("Admit"), False)
+        return (_("You are about to refuse the application of %(name)s", name=application.full_name), [
+            _("The reasons are sent to %(email)s today.", email=application.email),
+            _("The applicant may appeal to the assembly until %(date)s (art. 2528 of the Civil Code).",
+              date=day(queries.appeal_deadline_of(application))),
+        ], _("Refuse"), True)
+    title, lines, button, danger = confirm.preview(run)
+    return confirm.render(title=title, lines=lines, button=button, danger=danger,
+                          action=url_for("lifecycle.decide", application_id=application.id),
+                          back=url_for("lifecycle.detail", application_id=application.id))
 
 
 # --- appeals waiting for an assembly ----------------------------------------------------------
@@ -314,15 +349,30 @@ def appeal_decision(appeal_id: int):
 def withdrawals():
     """Withdrawal requests waiting for the board, with countdown; exits not yet effective."""
     today = clock.today()
+    show = "decided" if request.args.get("show") == "decided" else "waiting"
     return render_template("lifecycle/withdrawals.html", rows=queries.withdrawal_queue(today),
-                           scheduled=queries.scheduled_exits(today), today=today)
+                           scheduled=queries.scheduled_exits(today), today=today, show=show,
+                           decided=queries.decided_withdrawals() if show == "decided" else [])
 
 
 @bp.post("/board/withdrawals/apply-exits")
 @permission(P.EXITS_APPLY)
 def apply_exits():
+    if not confirm.confirmed():
+        def run():
+            return [_("%(name)s (register number %(number)d): %(what)s, effective on %(date)s.",
+                      name=e.member.full_name, number=e.member.number, what=e.kind.label,
+                      date=day(e.effective_on))
+                    for e in operations.apply_due_exits(clock.today(), actor())]
+        lines = confirm.preview(run)
+        if lines:
+            return confirm.render(
+                title=ngettext("You are about to make %(num)d exit take effect",
+                               "You are about to make %(num)d exits take effect", len(lines)),
+                lines=lines, button=_("Apply the exits"), danger=True,
+                action=url_for("lifecycle.apply_exits"), back=url_for("lifecycle.withdrawals"))
     applied = operations.apply_due_exits(clock.today(), actor())
-    flash(_("%(n)d exit(s) took effect.", n=len(applied)), "success")
+    flash(ngettext("%(num)d exit took effect.", "%(num)d exits took effect.", len(applied)), "success")
     return redirect(url_for("lifecycle.withdrawals"))
 
 
@@ -347,6 +397,8 @@ def withdrawal_decide(request_id: int):
     if not form.validate_on_submit():
         return _render_withdrawal(request_, form, 422)
     try:
+        if not confirm.confirmed():
+            return _confirm_withdrawal(request_, form)
         operations.decide_withdrawal(request_, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
@@ -355,6 +407,28 @@ def withdrawal_decide(request_id: int):
         return _render_withdrawal(request_, form, error.status)
     flash(_("Decision recorded for member n. %(n)d.", n=request_.member.number), "success")
     return redirect(url_for("lifecycle.withdrawals"))
+
+
+def _confirm_withdrawal(request_, form):
+    member = request_.member
+
+    def run():
+        operations.decide_withdrawal(request_, form.data, actor())
+        if request_.status == WithdrawalStatus.ACCEPTED:
+            return (_("You are about to accept the withdrawal of %(name)s", name=member.full_name), [
+                _("Membership ends on %(date)s (register number %(number)d); the shares are refunded "
+                  "after the approval of that year's accounts.", date=day(request_.effective_on),
+                  number=member.number),
+                _("The member is told of the decision by email."),
+            ], _("Accept the withdrawal"), True)
+        return (_("You are about to refuse the withdrawal of %(name)s", name=member.full_name), [
+            _("The member stays in the register (register number %(number)d).", number=member.number),
+            _("The reasons are sent to the member by email."),
+        ], _("Refuse the withdrawal"), True)
+    title, lines, button, danger = confirm.preview(run)
+    return confirm.render(title=title, lines=lines, button=button, danger=danger,
+                          action=url_for("lifecycle.withdrawal_decide", request_id=request_.id),
+                          back=url_for("lifecycle.withdrawal_detail", request_id=request_.id))
 
 
 def _own_member():
@@ -404,7 +478,9 @@ def member_lookup():
         number = int(request.args.get("number", ""))
     except ValueError:
         flash(_("Give a register number."), "warning")
-        return redirect(request.referrer or url_for("lifecycle.withdrawals"))
+        # Back to the withdrawals page, never to the Referer: a header the browser fills
+        # from wherever the user came, so a redirect there could lead to another site.
+        return redirect(url_for("lifecycle.withdrawals"))
     return redirect(url_for("lifecycle.member_lifecycle", number=number))
 
 
@@ -430,13 +506,32 @@ def member_lifecycle(number: int):
     return _render_member(queries.get_member(number))
 
 
-def _member_action(number, form_class, form_key, operation):
+def _exit_summary(member, exit_):
+    """What recording an exit does, for the confirmation page."""
+    lines = [_("%(what)s of %(name)s (register number %(number)d), effective on %(date)s: from then "
+               "the member is no longer in the register of active members.", what=exit_.kind.label,
+               name=member.full_name, number=member.number, date=day(exit_.effective_on))]
+    if exit_.kind == ExitKind.EXCLUSION:
+        lines.append(_("The member may challenge the exclusion in court within 60 days of the notice "
+                       "(art. 2533 of the Civil Code)."))
+    if exit_.kind != ExitKind.DEATH and member.email:
+        lines.append(_("%(email)s is told by email.", email=member.email))
+    return (_("You are about to record: %(what)s of %(name)s", what=exit_.kind.label, name=member.full_name),
+            lines, _("Record the exit"))
+
+
+def _member_action(number, form_class, form_key, operation, summary=None):
     """One of the member page's forms (each with its prefix, so their ids differ)."""
     member = queries.get_member(number)
     form = form_class(prefix=form_key.removesuffix("_form"))
     try:
         if not form.validate_on_submit():
             raise DomainError("validation", _("The form is not valid."))
+        if summary is not None and not confirm.confirmed():
+            title, lines, button = confirm.preview(lambda: summary(member, operation(member, form.data, actor())))
+            return confirm.render(title=title, lines=lines, button=button, danger=True,
+                                  action=request.path,
+                                  back=url_for("lifecycle.member_lifecycle", number=member.number))
         operation(member, form.data, actor())
     except DomainError as error:
         if error.status in (401, 403, 404):
@@ -450,7 +545,7 @@ def _member_action(number, form_class, form_key, operation):
 @permission(P.EXIT_RECORD)
 def record_exit(number: int):
     """Exclusion (reasons mandatory), death, lapse, or a paper withdrawal."""
-    failed = _member_action(number, ExitForm, "exit_form", operations.record_exit)
+    failed = _member_action(number, ExitForm, "exit_form", operations.record_exit, summary=_exit_summary)
     if failed:
         return failed
     flash(_("The exit was recorded."), "success")

@@ -27,7 +27,8 @@ def init_app(app) -> None:
     from ..core.api import register_api
     from ..core.navigation import HomeCard, NavItem, register_card, register_nav
     from ..lifecycle.signals import member_exit_applied
-    from . import api, cards, cli, views
+    from . import api, cards, cli, views, words
+    words.register()
     app.register_blueprint(views.bp)
     register_api(api.blp)
     app.cli.add_command(cli.loans_cli)

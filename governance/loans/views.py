@@ -13,7 +13,7 @@ from ..authz import P
 from ..core import clock, csvio, inputs
 from ..core.errors import DomainError
 from ..core.forms import show_errors
-from ..core.formatting import days
+from ..core.formatting import days, money
 from ..core.permissions import AUTHENTICATED, NotAllowed, actor, can, permission
 from ..extensions import db
 from ..members.queries import member_by_number
@@ -125,7 +125,7 @@ def book(account_id: int):
         status = _fail(form, error)
         return _render_account(account, movement_form=form, status=status)
     if created:
-        flash(_("%(kind)s of %(amount)s booked.", kind=movement.kind.label, amount=movement.amount.copy_abs()),
+        flash(_("%(kind)s of %(amount)s booked.", kind=movement.kind.label, amount=money(movement.amount.copy_abs())),
               "success")
     else:
         flash(_("This form had already been sent: the movement was booked once."), "info")

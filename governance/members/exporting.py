@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ..core import csvio
 from ..core.formatting import day, money
 from ..core.pdf import Document
-from .importing import HEADER
+from .importing import HEADER, ITALIAN_CATEGORIES
 from .models import Category, MemberStatus
 from .queries import RegisterFilter, export_rows
 
@@ -19,9 +19,6 @@ EXPORT_HEADER = HEADER + ("status", "exit_on", "exit_reason", "shares_paid_amoun
 ITALIAN_HEADER = ("numero", "nome", "cognome", "codice_fiscale", "data_nascita", "email",
                   "telefono", "indirizzo", "categoria", "data_ammissione", "quote", "stato",
                   "data_cessazione", "motivo_cessazione", "versato", "rappresentante_legale")
-ITALIAN_CATEGORIES = {Category.WORKER: "lavoratore", Category.VOLUNTEER: "volontario",
-                      Category.USER: "fruitore", Category.FINANCING: "sovventore",
-                      Category.LEGAL_PERSON: "persona_giuridica"}
 ITALIAN_STATUSES = {MemberStatus.ACTIVE: "attivo", MemberStatus.WITHDRAWN: "receduto",
                     MemberStatus.EXCLUDED: "escluso", MemberStatus.DECEASED: "deceduto",
                     MemberStatus.LAPSED: "decaduto"}

@@ -74,6 +74,12 @@ def category_label(value) -> str:
 
 
 def init_app(app) -> None:
+    from ..core import audit
+    audit.register_words(
+        actions={**ACTIONS, "register.export_csv": _l("Register exported (CSV)"),
+                 "register.export_pdf": _l("Register exported (PDF)")},
+        fields=FIELDS, enums=_ENUMS, dates=_DATES, money=_MONEY,
+        objects={"members": _l("Register entry %(id)s")})
     app.jinja_env.globals.update(history_action=action_label, entry_field=field_label,
                                  entry_value=value_text)
     app.add_template_filter(category_label, "category")

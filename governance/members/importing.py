@@ -36,6 +36,18 @@ REQUIRED_COLUMNS = ("first_name", "last_name", "tax_code", "birth_date", "email"
 # Accepted too: the register number, and what legal persons and historic registers need.
 OPTIONAL_COLUMNS = ("number", "legal_representative", "shares_paid_amount")
 HEADER = ("number",) + REQUIRED_COLUMNS
+# The same file as Italian Excel writes it (the register's Excel export reads back):
+# Italian column names and category words, accepted as well as the codes above.
+ITALIAN_COLUMNS = {"numero": "number", "nome": "first_name", "cognome": "last_name",
+                   "codice_fiscale": "tax_code", "data_nascita": "birth_date", "email": "email",
+                   "telefono": "phone", "indirizzo": "address", "categoria": "category",
+                   "data_ammissione": "admitted_on", "quote": "shares",
+                   "rappresentante_legale": "legal_representative", "versato": "shares_paid_amount"}
+ITALIAN_HEADER = tuple(name for name, code in ITALIAN_COLUMNS.items() if code in HEADER)
+ITALIAN_CATEGORIES = {Category.WORKER: "lavoratore", Category.VOLUNTEER: "volontario",
+                      Category.USER: "fruitore", Category.FINANCING: "sovventore",
+                      Category.LEGAL_PERSON: "persona_giuridica"}
+CATEGORY_CODES = {word: category.value for category, word in ITALIAN_CATEGORIES.items()}
 MAX_ROWS = 50_000
 # Reported problems are capped so that a file that is wrong everywhere stays readable.
 MAX_REPORTED = 1000
@@ -119,7 +131,10 @@ def _json_value(value: Any) -> Any:
 
 
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without the BOM Excel writes), not binary."""
+    """The file's text: UTF-8 (with or without the BOM Excel writes), else Windows-1252,
+    what Excel on Windows writes when saving as plain "CSV" ("Niccolò Bertè" arrives
+    intact either way). UTF-8 is tried first: a UTF-8 file is almost never valid
+    Windows-1252 by accident the other way round."""
     if not data or not data.strip():
         raise ImportRejected([Problem(FILE, "file", _("The file is empty."))])
     if b"\x00" in data[:65536]:
@@ -127,9 +142,12 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected([Problem(FILE, "file", _(
-            "The file is not UTF-8 text (invalid byte at position %(pos)d): save it as "
-            "\"CSV UTF-8\".", pos=exc.start))]) from None
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ImportRejected([Problem(FILE, "file", _(
+                "The file is not UTF-8 text (invalid byte at position %(pos)d): save it as "
+                "\"CSV UTF-8\".", pos=exc.start))]) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -183,6 +201,7 @@ def read_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             row_number += 1
             if header is None:
                 header = [cell.strip().lower() for cell in record]
+                header = [ITALIAN_COLUMNS.get(name, name) for name in header]
             elif any(cell.strip() for cell in record):  # blank lines end many spreadsheets
                 records.append((row_number, record))
                 if len(records) > MAX_ROWS:
@@ -219,6 +238,7 @@ def parse(data: bytes, today: date) -> list[_Row]:
         values = {name: cell.strip() for name, cell in zip(header, record)}
         for field in ("birth_date", "admitted_on"):
             values[field] = _italian_date_to_iso(values[field])
+        values["category"] = CATEGORY_CODES.get(values["category"].lower(), values["category"])
         row_problems, row = _check_row(row_number, values, today, statute, numbers_seen, tax_codes_seen)
         if row_problems:
             problems.extend(row_problems)

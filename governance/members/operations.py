@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from ..core import audit, clock, inputs
 from ..core.errors import DomainError
-from ..core.money import format_eur, parse_money
+from ..core.formatting import day, money
+from ..core.money import parse_money
 from ..extensions import db
 from ..statute.queries import value_on
 from . import rules
@@ -143,9 +144,9 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             if birth is None and not legal:
                 fail("birth_date", _("This field is required."))
             elif birth is not None and birth > today:
-                fail("birth_date", _("The date %(date)s is in the future.", date=birth.isoformat()))
+                fail("birth_date", _("The date %(date)s is in the future.", date=day(birth)))
             elif birth is not None and birth.year < 1900:
-                fail("birth_date", _("The date %(date)s is too far in the past.", date=birth.isoformat()))
+                fail("birth_date", _("The date %(date)s is too far in the past.", date=day(birth)))
             clean["birth_date"] = birth if not legal else None
 
     if present("admitted_on"):
@@ -157,7 +158,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             if admitted is None and require_admitted_on:
                 fail("admitted_on", _("This field is required."))
             elif admitted is not None and admitted > today:
-                fail("admitted_on", _("The date %(date)s is in the future.", date=admitted.isoformat()))
+                fail("admitted_on", _("The date %(date)s is in the future.", date=day(admitted)))
             elif admitted is not None and clean.get("birth_date") and admitted < clean["birth_date"]:
                 fail("admitted_on", _("The admission date is before the birth date."))
             clean["admitted_on"] = admitted
@@ -179,8 +180,8 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                 fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
             elif Decimal(shares) * share_value > max_capital:
                 fail("shares", _("%(n)d shares of %(value)s exceed the maximum capital per member "
-                                 "(%(max)s).", n=shares, value=format_eur(share_value),
-                                 max=format_eur(max_capital)))
+                                 "(%(max)s).", n=shares, value=money(share_value),
+                                 max=money(max_capital)))
             clean["shares"] = shares
 
     if "shares_paid_amount" in data:
@@ -201,7 +202,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
                 if paid > subscribed:
                     fail("shares_paid_amount", _(
                         "The amount paid (%(paid)s) is more than the shares subscribed (%(value)s).",
-                        paid=format_eur(paid), value=format_eur(subscribed)))
+                        paid=money(paid), value=money(subscribed)))
             clean["shares_paid_amount"] = paid
     return clean, errors
 
@@ -289,7 +290,7 @@ def add_history(member: Member, actor, action: str, changes: dict | None, note: 
 
 def register_member(clean: dict, actor, *, number: int | None = None, action: str = "member.create",
                     note: str | None = None, check_cap: bool = True,
-                    duplicate_check: bool = True) -> Member:
+                    duplicate_check: bool = True, context: dict | None = None) -> Member:
     """Write one validated entry (see validate_entry) into the register, with its
     number, history and audit entry. `number` keeps a historic number (import);
     otherwise the next one is assigned. Admission of an applicant calls this too."""
@@ -329,7 +330,10 @@ def register_member(clean: dict, actor, *, number: int | None = None, action: st
     db.session.add(member)
     db.session.flush()
     changes = {k: [None, v] for k, v in entry_snapshot(member).items() if v not in (None, "")}
-    add_history(member, actor, action, changes, note)
+    # `context`: data about the entry's origin (the application, the decision's date),
+    # stored as data and worded when shown, like every change
+    add_history(member, actor, action, {**changes, **{k: [None, v] for k, v in (context or {}).items()}},
+                note)
     audit.record(actor, action, member, summary=f"n. {member.number} {member.full_name}",
                  changes=changes)
     return member

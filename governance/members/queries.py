@@ -10,7 +10,7 @@ from typing import Iterator
 
 import sqlalchemy as sa
 
-from ..core import clock
+from ..core import clock, inputs
 from ..extensions import db
 from ..statute.queries import history_of_values, value_on
 from . import rules
@@ -35,6 +35,7 @@ class RegisterFilter:
     q: str = ""
     category: Category | None = None
     status: MemberStatus | None = None
+    shares_due: bool = False   # only active entries whose shares are not fully paid
 
     @classmethod
     def from_args(cls, args) -> "RegisterFilter":
@@ -43,9 +44,10 @@ class RegisterFilter:
                 return enum_class(raw) if raw else None
             except ValueError:
                 return None
-        return cls(q=(args.get("q") or "").strip()[:100],
+        return cls(q=inputs.search(args.get("q")),
                    category=enum_or_none(Category, args.get("category")),
-                   status=enum_or_none(MemberStatus, args.get("status")))
+                   status=enum_or_none(MemberStatus, args.get("status")),
+                   shares_due=args.get("shares") == "due")
 
     def as_args(self) -> dict:
         """The filter as query-string arguments (links to other pages, exports)."""
@@ -56,6 +58,8 @@ class RegisterFilter:
             out["category"] = self.category.value
         if self.status:
             out["status"] = self.status.value
+        if self.shares_due:
+            out["shares"] = "due"
         return out
 
     def apply(self, query: sa.Select) -> sa.Select:
@@ -65,7 +69,32 @@ class RegisterFilter:
             query = query.where(Member.status == self.status)
         if self.q:
             query = query.where(search_condition(self.q))
+        if self.shares_due:
+            query = query.where(shares_due_condition())
         return query
+
+
+def subscribed_amount_expression():
+    """SQL for what each entry subscribed: its shares at the nominal value in force on
+    its admission day (the statute's history as one CASE, newest period first), so the
+    "shares still to be paid" filter and count are one query, not one per member."""
+    history = history_of_values("share_value")
+    default = history[0][1]
+    whens = [(Member.admitted_on >= effective_from, Member.shares_subscribed * sa.literal(value, sa.Numeric(12, 2)))
+             for effective_from, value in reversed(history[1:])]
+    if not whens:
+        return Member.shares_subscribed * sa.literal(default, sa.Numeric(12, 2))
+    return sa.case(*whens, else_=Member.shares_subscribed * sa.literal(default, sa.Numeric(12, 2)))
+
+
+def shares_due_condition():
+    """Active entries that have not paid all their subscribed shares."""
+    return sa.and_(Member.status == MemberStatus.ACTIVE,
+                   Member.shares_paid_amount < subscribed_amount_expression())
+
+
+def count_shares_due() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Member.id)).where(shares_due_condition()))
 
 
 def search_condition(q: str):

@@ -13,7 +13,7 @@ from ..authz import P
 from ..core import csvio
 from ..core.forms import csrf_failed, show_errors
 from ..core.permissions import AUTHENTICATED, actor, can, permission
-from . import exporting, importing, operations, queries
+from . import exporting, history, importing, operations, queries
 from .access import load_visible
 from .forms import CorrectMemberForm, ImportForm, NewMemberForm
 from .models import Category, MemberStatus
@@ -110,7 +110,8 @@ def edit(number: int):
             show_errors(form, error)
         else:
             if changed:
-                flash(_("The entry was corrected: %(fields)s.", fields=", ".join(changed)), "success")
+                flash(_("The entry was corrected: %(fields)s.", fields=", ".join(
+                    history.field_label(name) for name in changed)), "success")
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("members.detail", number=member.number))
@@ -122,7 +123,7 @@ def edit(number: int):
 def import_csv():
     form = ImportForm()
     if not form.is_submitted():
-        return render_template("members/import.html", form=form, header=importing.HEADER)
+        return render_template("members/import.html", form=form, **_import_page())
     rejected = None
     form.validate()  # the CSRF token only: the rules are the operation's
     if not csrf_failed(form):
@@ -139,8 +140,23 @@ def import_csv():
                         count=result.imported, first=result.first_number, last=result.last_number),
                       "success")
                 return redirect(url_for("members.register"))
-    return render_template("members/import.html", form=form, header=importing.HEADER,
-                           rejected=rejected), 422
+    return render_template("members/import.html", form=form, rejected=rejected, **_import_page()), 422
+
+
+def _import_page() -> dict:
+    return {"header": importing.ITALIAN_HEADER, "plain_header": importing.HEADER,
+            "categories": importing.ITALIAN_CATEGORIES}
+
+
+@bp.get("/members/import/template.csv")
+@permission(P.REGISTER_IMPORT)
+def import_template():
+    """An empty register file to fill in Excel: the Italian header and one example row."""
+    example = ["", "Giulia", "Bianchi", "BNCGLI85M41F205X", "01/08/1985", "giulia.bianchi@example.org",
+               "+39 02 1234567", "Via Roma 1, 20077 Melegnano (MI)", "lavoratore",
+               clock.today().strftime("%d/%m/%Y"), "2"]
+    return csvio.response(csvio.lines(importing.ITALIAN_HEADER, [example], csvio.EXCEL),
+                          "modello-libro-soci.csv")
 
 
 @bp.get("/members/export.csv")

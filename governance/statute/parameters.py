@@ -21,10 +21,15 @@ class Parameter:
     kind: str  # "int", "bool", "money", "percent", "fraction"
     default: Any
     label: Any
-    source: str
+    source: Any  # a legal reference; a lazy string where it has words to translate
     minimum: Any = None
     maximum: Any = None
     unit: Any = ""
+
+    @property
+    def in_days(self) -> bool:
+        """A number of days (shown "1 giorno", "60 giorni")."""
+        return self.kind == "int" and bool(str(self.unit))
 
     def parse(self, raw: Any) -> Any:
         """Turn user input (str/int/bool) into the typed value, or raise ValueError."""
@@ -44,21 +49,31 @@ class Parameter:
         return str(self.dump(value))
 
 
+class InvalidValue(ValueError):
+    """Why a value is refused, as a code (and the bound it broke): the message is worded
+    in the reader's language where it is shown (statute.operations)."""
+
+    def __init__(self, reason: str, bound: Any = None):
+        super().__init__(reason if bound is None else f"{reason} {bound}")
+        self.reason = reason
+        self.bound = bound
+
+
 def _check_bounds(value, p: Parameter):
     if p.minimum is not None and value < p.minimum:
-        raise ValueError(f"at least {p.dump(p.minimum)}")
+        raise InvalidValue("at_least", p.minimum)
     if p.maximum is not None and value > p.maximum:
-        raise ValueError(f"at most {p.dump(p.maximum)}")
+        raise InvalidValue("at_most", p.maximum)
     return value
 
 
 def _parse_int(raw, p):
     if isinstance(raw, bool):
-        raise ValueError("a whole number")
+        raise InvalidValue("whole_number")
     try:
         value = int(str(raw).strip())
     except (TypeError, ValueError):
-        raise ValueError("a whole number") from None
+        raise InvalidValue("whole_number") from None
     return _check_bounds(value, p)
 
 
@@ -70,20 +85,20 @@ def _parse_bool(raw, p):
         return True
     if text in {"false", "0", "no", "n", "off"}:
         return False
-    raise ValueError("true or false")
+    raise InvalidValue("yes_no")
 
 
 def _parse_decimal(raw, p):
     if isinstance(raw, float | bool):
-        raise ValueError("a decimal number as a string, e.g. \"25.00\"")
+        raise InvalidValue("decimal_string")
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValueError("a decimal number, e.g. \"25.00\"") from None
+        raise InvalidValue("decimal") from None
     if not value.is_finite() or abs(value) > Decimal("999999999999"):
-        raise ValueError("a decimal number, e.g. \"25.00\"")
+        raise InvalidValue("decimal")
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("a number with at most two decimals")
+        raise InvalidValue("two_decimals")
     return _check_bounds(value.quantize(Decimal("0.01")), p)
 
 
@@ -91,11 +106,11 @@ def _parse_fraction(raw, p):
     # Only "n/d" or a plain decimal: an exponent ("1e1000000000") would take the worker
     # minutes to expand.
     if len(str(raw)) > 15 or not re.fullmatch(r"\s*\d+(\.\d+)?(\s*/\s*\d+)?\s*", str(raw)):
-        raise ValueError("a fraction such as 1/2 or 2/3")
+        raise InvalidValue("fraction")
     try:
         value = Fraction(str(raw).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError("a fraction such as 1/2 or 2/3") from None
+        raise InvalidValue("fraction") from None
     return _check_bounds(value, p)
 
 
@@ -139,13 +154,13 @@ PARAMETERS: list[Parameter] = [
               _l("Change of the purpose clause, second call: yes > fraction of the roll"),
               "art. 2369 c.c.", F(0), F(1)),
     Parameter("share_value", "money", D("25.00"), _l("Share nominal value"),
-              "art. 2525 c.c. (at least €25.00, fixed by law)", D("25.00"), D("500.00"), "€"),
+              _l("art. 2525 c.c. (at least € 25,00, fixed by law)"), D("25.00"), D("500.00"), "€"),
     Parameter("min_shares_per_member", "int", 1, _l("Minimum shares per member"), "art. 2525 c.c.", 1, 1000),
     Parameter("max_capital_per_member", "money", D("100000.00"), _l("Maximum share capital per member"),
               "art. 2525 c.c.", D("25.00"), D("100000.00"), "€"),
     Parameter("max_volunteer_percent", "percent", D("50.00"),
               _l("Volunteers, maximum share of all members"),
-              "L. 381/1991 art. 2 (fixed by law)", D("0.00"), D("50.00"), "%"),
+              _l("L. 381/1991 art. 2 (fixed by law)"), D("0.00"), D("50.00"), "%"),
     Parameter("application_decision_days", "int", 60, _l("Board's deadline to decide an application"),
               "art. 2528 c.c.", 1, 60, _l("days")),
     Parameter("withdrawal_decision_days", "int", 60, _l("Board's deadline to decide a withdrawal"),
@@ -155,22 +170,22 @@ PARAMETERS: list[Parameter] = [
     Parameter("share_refund_days", "int", 180, _l("Share refund due after approval of the accounts"),
               "art. 2535 c.c.", 1, 180, _l("days")),
     Parameter("loan_seniority_days", "int", 90, _l("Social loans: minimum seniority to lend"),
-              "cooperative regulations", 0, 3650, _l("days")),
+              _l("cooperative regulations"), 0, 3650, _l("days")),
     Parameter("loan_member_cap", "money", D("43736.62"), _l("Social loans: maximum balance per member"),
-              "art. 10 L. 59/1992, ISTAT update 2025-2027", D("0.00"), D("87473.25"), "€"),
+              _l("art. 10 L. 59/1992, ISTAT update 2025-2027"), D("0.00"), D("87473.25"), "€"),
     Parameter("loan_equity_multiple", "int", 3, _l("Social loans: maximum total as a multiple of equity"),
-              "Banca d'Italia, 8 Nov 2016", 1, 3),
+              _l("Banca d'Italia, 8 November 2016"), 1, 3),
     Parameter("loan_equity_multiple_guaranteed", "int", 5,
-              _l("Social loans: multiple of equity when guaranteed"), "Banca d'Italia, 8 Nov 2016", 1, 5),
+              _l("Social loans: multiple of equity when guaranteed"), _l("Banca d'Italia, 8 November 2016"), 1, 5),
     Parameter("loan_guarantee_threshold_percent", "percent", D("30.00"),
               _l("Social loans: guaranteed share that allows the higher multiple"),
-              "Banca d'Italia, 8 Nov 2016", D("30.00"), D("100.00"), "%"),
+              _l("Banca d'Italia, 8 November 2016"), D("30.00"), D("100.00"), "%"),
     Parameter("loan_withdrawal_notice_days", "int", 1, _l("Social loans: withdrawal notice"),
-              "Banca d'Italia, 8 Nov 2016 (no on-demand repayment)", 1, 365, _l("days")),
+              _l("Banca d'Italia, 8 November 2016 (no on-demand repayment)"), 1, 365, _l("days")),
     Parameter("loan_max_rate", "percent", D("8.50"), _l("Social loans: maximum gross rate with tax benefits"),
               "art. 13 DPR 601/1973", D("0.00"), D("20.00"), "%"),
     Parameter("loan_withholding_percent", "percent", D("26.00"), _l("Social loans: withholding tax on interest"),
-              "fixed by law", D("0.00"), D("100.00"), "%"),
+              _l("fixed by law"), D("0.00"), D("100.00"), "%"),
 ]
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}

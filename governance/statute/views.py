@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import clock
+from ..core.formatting import day
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.permissions import actor, can, permission
@@ -45,12 +45,15 @@ def change():
         return _page(day_form, form, 422)
     try:
         operations.change_parameters({form.name.data: form.value.data}, form.effective_from.data,
-                                     actor(), note=form.note.data or None)
+                                     actor(), note=form.note.data or None,
+                                     correction=form.correction.data)
     except DomainError as error:
-        # Errors are keyed by parameter name; on this form the value is the field.
-        form.value.errors = list(form.value.errors) + (error.errors.get(form.name.data) or [error.message])
+        # Errors are keyed by parameter name; on this form the value is the field,
+        # unless the date or the note is what is wrong.
+        target = {"effective_from": form.effective_from, "note": form.note}.get(error.field, form.value)
+        target.errors = list(target.errors) + (error.errors.get(form.name.data) or [error.message])
         return _page(day_form, form, 422)
     parameter = BY_NAME[form.name.data]
     flash(_("%(label)s: the new value applies from %(date)s.", label=parameter.label,
-            date=format_date(form.effective_from.data)), "success")
+            date=day(form.effective_from.data)), "success")
     return redirect(url_for("statute.parameters", on=form.effective_from.data.isoformat()))

@@ -3,6 +3,7 @@ operations as the pages, errors as problem+json (wrong_assembly_kind, not_entitl
 already_voted 409, voting_closed 409, proxy_not_entitled 403)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -75,7 +76,7 @@ def create_motion(args, item_id: int):
     """A motion on an agenda item (board). A statute motion on an ordinary assembly: `wrong_assembly_kind`."""
     item = db.session.get(AgendaItem, item_id)
     if item is None:
-        raise NotFound("no such agenda item")
+        raise NotFound(_("There is no such agenda item."))
     motion = operations.create_motion(item, args, actor())
     return {"id": motion.id}
 
@@ -108,7 +109,7 @@ def decide_amendment(args, amendment_id: int):
     """Admit or decline an amendment, with reasons (board). Admitted: `vote` is its own vote."""
     amendment = db.session.get(Amendment, amendment_id)
     if amendment is None:
-        raise NotFound("no such amendment")
+        raise NotFound(_("There is no such amendment."))
     operations.decide_amendment(amendment, args["admit"], args["reasons"], actor())
     return {"id": amendment.id, "status": amendment.status.value, "vote": amendment.vote_id}
 
@@ -130,7 +131,7 @@ def add_comment(args, motion_id: int):
 def hide_comment(args, comment_id: int):
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise NotFound("no such comment")
+        raise NotFound(_("There is no such comment."))
     operations.hide_comment(comment, args["reason"], actor())
     return {"id": comment.id, "hidden_reason": comment.hidden_reason}
 
@@ -191,9 +192,9 @@ def receipts(motion_id: int):
     correspondence ballot on an amended text). SHA-256 of the counted ones: the result's digest."""
     motion = queries.get_motion(motion_id)
     if not motion.secret:
-        raise Conflict("not_secret", "This is an open vote: the names are in the result.")
+        raise Conflict("not_secret", _("This is an open vote: the names are in the result."))
     if motion.status != MotionStatus.CLOSED:
-        raise Conflict("voting_open", "Receipts are published when the vote closes.")
+        raise Conflict("voting_open", _("Receipts are published after a secret vote closes."))
     counted = {r for r, _c in operations.voting.counted_receipts(motion)}
     return [{"receipt": r, "choice": c, "counted": r in counted} for r, c in queries.receipts(motion)]
 
@@ -211,7 +212,7 @@ def _version(v) -> dict:
 def mission():
     current = queries.current_mission()
     if current is None:
-        raise NotFound("no mission yet")
+        raise NotFound(_("There is no mission yet."))
     return _version(current)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..assemblies.models import AgendaItem, Assembly, AssemblyStatus, Attendance, Proxy, ProxyStatus, RollEntry
 from ..assemblies import queries as assembly_queries
@@ -33,7 +34,7 @@ def current_mission(on: date | None = None) -> MissionVersion | None:
 def mission_version(number: int) -> MissionVersion:
     version = db.session.scalars(sa.select(MissionVersion).where(MissionVersion.number == number)).first()
     if version is None:
-        raise NotFound(f"no mission version {number}")
+        raise NotFound(_("There is no version %(n)d of the mission.", n=number))
     return version
 
 
@@ -47,7 +48,7 @@ def get_motion(motion_id: int, *, lock: bool = False, share: bool = False) -> Mo
         query = query.with_for_update(read=True, of=Motion)
     motion = db.session.scalars(query).first()
     if motion is None:
-        raise NotFound(f"no motion {motion_id}")
+        raise NotFound(_("There is no such motion."))
     return motion
 
 

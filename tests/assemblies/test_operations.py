@@ -145,3 +145,12 @@ def test_frozen_roll_keeps_its_members(convened, office):
     people[0].exit_on = clock.today()
     db.session.flush()
     assert len(queries.roll(assembly)) == 6
+
+
+def test_publish_audit_names_the_emails_queued(make_assembly, board, voters):
+    from governance.core.audit import AuditEntry
+    voters(3)
+    assembly = make_assembly()
+    operations.publish(assembly, board)
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "assembly.publish"))
+    assert "3 email(s) queued" in entry.summary

@@ -55,6 +55,10 @@ def _board_decides(page, name: str, outcome: str, reasons: str = ""):
         page.fill("textarea[name=reasons]", reasons)
     with page.expect_navigation():
         page.click("form[action$='/decision'] button[type=submit]")
+    # the summary of what will happen, then the confirmation (plain forms, no script needed)
+    expect(page.locator("main h1")).to_contain_text(name)
+    with page.expect_navigation():
+        page.click("form[action$='/decision'] button[type=submit]")
 
 
 def _activation_path(email: str) -> str:

@@ -156,6 +156,7 @@ GET    /members                                                 L D A A A D
 GET    /members/export.csv                                      L D A A A D
 GET    /members/import                                          L D D D A D
 POST   /members/import                                          L D D D A D
+GET    /members/import/template.csv                             L D D D A D
 GET    /members/lifecycle                                       L D A A A D
 GET    /members/new                                             L D D A A D
 POST   /members/new                                             L D D A A D
@@ -224,6 +225,7 @@ GET    /assemblies/<int:assembly_id>/minutes/signed.pdf         L A A A A D
 POST   /assemblies/<int:assembly_id>/my-proxy                   L A D D D D
 POST   /assemblies/<int:assembly_id>/open                       L D D A D D
 GET    /assemblies/<int:assembly_id>/proxies                    L D D A D D
+GET    /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/scan  L D D A A D
 POST   /assemblies/<int:assembly_id>/proxies                    L D D A D D
 POST   /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/decline  L A D D D D
 POST   /assemblies/<int:assembly_id>/proxies/<int:proxy_id>/revoke  L A D A D D
@@ -236,6 +238,8 @@ POST   /assemblies/<int:assembly_id>/reconvene                  L D D D A D
 GET    /assemblies/<int:assembly_id>/roll                       L D A A A D
 GET    /assemblies/<int:assembly_id>/session                    L D D A D D
 GET    /assemblies/minutes-book                                 L A A A A D
+GET    /assemblies/invitations                                  L D D D A D
+POST   /assemblies/invitations                                  L D D D A D
 GET    /assemblies/new                                          L D D D A D
 POST   /assemblies/new                                          L D D D A D
 GET    /assemblies/receipt/<token>                              A A A A A A

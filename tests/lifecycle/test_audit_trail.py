@@ -36,7 +36,8 @@ def test_each_step_is_audited_and_emailed(today, board_user, secretary_user, mem
         assert len(messages) == emails, (name, [m.subject for m in messages])
         return result
 
-    application = step("apply", "application.submit", 1, lambda: factories.submit(email="a@example.org"))
+    # the applicant's acknowledgement and the board's notice (BOARD_NOTIFICATIONS=each)
+    application = step("apply", "application.submit", 2, lambda: factories.submit(email="a@example.org"))
     member = step("admit", "application.admit", 1, lambda: factories.admit(application, board_user))
     refused = factories.submit(email="r@example.org")
     step("refuse", "application.reject", 1, lambda: factories.reject(refused, board_user))
@@ -45,7 +46,7 @@ def test_each_step_is_audited_and_emailed(today, board_user, secretary_user, mem
         appeal, {"outcome": "rejected", "decided_on": today}, board_user))
     step("payment", "member.share_payment", 1, lambda: operations.record_share_payment(
         member, {"amount": "25.00", "paid_on": today}, secretary_user))
-    request = step("withdrawal request", "withdrawal.request", 1,
+    request = step("withdrawal request", "withdrawal.request", 2,
                    lambda: operations.request_withdrawal(member, {}, None))
     step("withdrawal decision", "withdrawal.accepted", 1, lambda: operations.decide_withdrawal(
         request, {"outcome": "accepted", "decided_on": today}, board_user))

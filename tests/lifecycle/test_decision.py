@@ -310,13 +310,19 @@ def test_the_board_decides_from_the_application_page(client, login, today, apply
     future = client.post(f"/board/applications/{application.id}/decision",
                          data={"outcome": "admitted", "decided_on": "2026-12-25"})
     assert future.status_code == 422 and 'id="decided_on-errors"' in future.get_data(as_text=True)
+    summary = client.post(f"/board/applications/{application.id}/decision",
+                          data={"outcome": "admitted", "decided_on": "2026-11-26"})
+    assert summary.status_code == 200 and 'name="confirmed" value="1"' in summary.get_data(as_text=True)
+    db.session.expire_all()
+    assert application.status == ApplicationStatus.SUBMITTED  # nothing decided before the confirmation
     admitted = client.post(f"/board/applications/{application.id}/decision",
-                           data={"outcome": "admitted", "decided_on": "2026-11-26"})
+                           data={"outcome": "admitted", "decided_on": "2026-11-26", "confirmed": "1"})
     assert admitted.status_code == 302
     db.session.expire_all()
     assert application.status == ApplicationStatus.ADMITTED
+    assert admitted.headers["Location"].endswith(f"/members/{application.member.number}")  # what it made
     twice = client.post(f"/board/applications/{application.id}/decision",
-                        data={"outcome": "admitted", "decided_on": "2026-11-26"})
+                        data={"outcome": "admitted", "decided_on": "2026-11-26", "confirmed": "1"})
     assert twice.status_code == 409
 
 
@@ -367,7 +373,21 @@ def test_api_applicant_token_from_email_and_password(client, today, apply, _db):
 
 def test_decision_due_uses_the_statute_value_in_force(today, board_user):
     from governance.statute.operations import change_parameters
-    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user)
+    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user,
+                      note="in force since yesterday", correction=True)
     application = factories.submit()
     assert application.decision_due_on == today + timedelta(days=30)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1
+
+
+def test_an_applicant_with_the_longest_names_can_be_admitted(today, apply, board_user):
+    """First name 100 + last name 200: the login made at admission carries the full name,
+    so users.full_name is as wide as both with the space (issue 6: widths agree)."""
+    first, last = "Maria" + "a" * 95, "Rossi" + "i" * 195
+    application = apply(first_name=first, last_name=last)
+    member = factories.admit(application, board_user)
+    db.session.flush()
+    user = db.session.scalar(sa.select(User).where(User.member_id == member.id))
+    assert user.full_name == f"{first} {last}" and len(user.full_name) == 301
+    db.session.expire(user)
+    assert len(user.full_name) == 301  # as stored, not only as set

@@ -230,7 +230,7 @@ def test_withdrawal_queue_countdown_and_overdue(client, login, today, member_fac
     assert f'class="overdue table-warning" data-request="{first.id}"' in html
     assert f'class="" data-request="{second.id}"' in html
     decided = client.post(f"/board/withdrawals/{first.id}/decision",
-                          data={"outcome": "accepted", "decided_on": "2026-11-01"})
+                          data={"outcome": "accepted", "decided_on": "2026-11-01", "confirmed": "1"})
     assert decided.status_code == 302
     db.session.expire_all()
     assert first.status == WithdrawalStatus.ACCEPTED and first.effective_on == date(2026, 12, 31)
@@ -246,8 +246,13 @@ def test_the_board_records_an_exclusion_on_the_member_page(client, login, today,
                           data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": ""})
     assert missing.status_code == 422 and 'id="exit-reasons-errors"' in missing.get_data(as_text=True)
     assert count(MemberExit) == 0
+    summary = client.post(f"/members/{member.number}/exit",
+                          data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità"})
+    assert summary.status_code == 200 and "within 60 days" in summary.get_data(as_text=True)
+    assert count(MemberExit) == 0
     ok = client.post(f"/members/{member.number}/exit",
-                     data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità"})
+                     data={"exit-kind": "exclusion", "exit-date": "2026-11-26", "exit-reasons": "Morosità",
+                           "confirmed": "1"})
     assert ok.status_code == 302
     db.session.expire_all()
     assert member.status == MemberStatus.EXCLUDED
@@ -406,3 +411,21 @@ def test_html_member_pages_refuse_a_member_alike(client, login, today, member_us
     existing = getattr(client, method)(path.format(n=other.number))
     missing = getattr(client, method)(path.format(n=999_999))
     assert existing.status_code == missing.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["auditor", "secretary", "board", "admin"])
+def test_only_the_member_themself_files_their_withdrawal(client, today, member_user, bearer, user_factory,
+                                                         _db, role):
+    """An auditor or a secretary could file a member's withdrawal through the API (it
+    emailed the member and blocked their own request): issue 6."""
+    from governance.lifecycle.models import WithdrawalRequest
+    staff = user_factory(roles=[role])
+    _db.commit()
+    number = member_user.member.number
+    response = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(staff),
+                           json={"reason": "Per conto del socio"})
+    assert response.status_code == 403
+    assert _db.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest)) == 0
+    own = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(member_user),
+                      json={"reason": "Trasferimento"})
+    assert own.status_code == 201

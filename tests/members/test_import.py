@@ -169,7 +169,8 @@ def test_malformed_csv(today, board_user):
     (b"", "empty"),
     (b"  \r\n \r\n", "empty"),
     (",".join(HEADER).encode() + b"\r\n", "no rows"),
-    (make_csv([person(0, last_name="Müller")]).decode().encode("latin-1"), "UTF-8"),
+    # neither UTF-8 nor Windows-1252 (0x81 has no character there); Windows-1252 is accepted
+    (make_csv([person(0)]).replace(b"Via", b"V\x81a"), "UTF-8"),
     (b"%PDF-1.4\x00\x01\x02binary", "not a CSV"),
 ])
 def test_files_that_are_not_a_register(today, board_user, data, message):
@@ -267,8 +268,8 @@ def test_import_page_shows_the_report_by_row_and_field(board_client, today):
                                  content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<td>3</td><td>admitted_on</td>" in html
-    assert "2030-01-01" in html
+    assert '<td>3</td><td><code translate="no">admitted_on</code></td>' in html  # the file's column
+    assert "01/01/2030" in html
     assert register_state() == before
 
 
@@ -296,9 +297,9 @@ def test_import_page_is_for_the_board(client, login, secretary_user, auditor_use
 
 def test_rules_use_the_statute_in_force_on_each_admission_date(today, board_user):
     from governance.statute.operations import change_parameters
-    change_parameters({"min_shares_per_member": 2}, date(2000, 1, 1), board_user)
-    change_parameters({"min_shares_per_member": 3}, date(2010, 1, 1), board_user)
-    change_parameters({"min_shares_per_member": 4}, date(2010, 1, 1), board_user)  # same day: later wins
+    change_parameters({"min_shares_per_member": 2}, date(2000, 1, 1), board_user, note="history", correction=True)
+    change_parameters({"min_shares_per_member": 3}, date(2010, 1, 1), board_user, note="history", correction=True)
+    change_parameters({"min_shares_per_member": 4}, date(2010, 1, 1), board_user, note="history", correction=True)  # same day: later wins
     rows = [person(0, admitted_on="1999-12-31", shares="1"),   # before any change: default 1
             person(1, admitted_on="2000-01-01", shares="1"),   # 2 required from that day
             person(2, admitted_on="2009-12-31", shares="2"),
@@ -311,3 +312,32 @@ def test_rules_use_the_statute_in_force_on_each_admission_date(today, board_user
 def test_a_register_number_beyond_the_database_integer_is_a_row_error(today, board_user):
     error = _rejected(make_csv([person(0, number="99999999999")]), board_user)
     assert _problems(error) == {(2, "number")}
+
+
+# --- the file as Italian Excel writes it ---------------------------------------------------------
+
+ITALIAN_ROW = ("numero;nome;cognome;codice_fiscale;data_nascita;email;telefono;indirizzo;categoria;"
+               "data_ammissione;quote;rappresentante_legale\r\n")
+
+
+def test_import_reads_the_italian_header_and_categories_in_windows_1252(app, board_user, today):
+    from governance.members import importing
+    from tests.factories import make_tax_code
+    from datetime import date as _date
+    code = make_tax_code("Bertè", "Niccolò", _date(1980, 5, 4))
+    text = ITALIAN_ROW + (f";Niccolò;Bertè;{code};04/05/1980;niccolo@example.org;+39 02 1234567;"
+                          f"Via Roma 1, Milano;volontario;10/01/2020;2;\r\n")
+    for encoding in ("utf-8-sig", "cp1252"):
+        rows = importing.parse(text.encode(encoding), today)
+        assert rows[0].clean["first_name"] == "Niccolò" and rows[0].clean["last_name"] == "Bertè"
+        assert rows[0].clean["category"].value == "volunteer"
+
+
+def test_the_import_page_lists_categories_and_offers_a_template(client, login, board_user):
+    login(board_user)
+    html = client.get("/members/import").get_data(as_text=True)
+    assert "persona_giuridica" in html and 'href="/members/import/template.csv"' in html
+    template = client.get("/members/import/template.csv")
+    assert template.status_code == 200
+    body = template.get_data()
+    assert body.startswith("\ufeff".encode()) and b"numero;nome;cognome" in body

@@ -166,7 +166,7 @@ def test_new_entry_form_shows_errors_next_to_the_fields(client, login, board_use
     for field in ("tax_code", "admitted_on", "number"):
         assert f'aria-describedby="{field}-errors' in html
         assert f'id="{field}-errors"' in html
-    assert "2027-01-01 is in the future" in html
+    assert "01/01/2027 is in the future" in html
     assert 'value="RSSMRA80A01F205Z"' in html  # what was typed is kept
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 0
 

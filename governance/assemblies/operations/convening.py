@@ -73,8 +73,9 @@ def queue_convocations(assembly: Assembly, subject: str, now) -> int:
                        sa.literal(""), sa.literal(OutboxStatus.QUEUED.value), Receipt.topic, sa.literal(0),
                        sa.literal(now, OutboxMessage.next_attempt_at.type), sa.true()) \
         .where(Receipt.assembly_id == assembly.id, Receipt.email.is_not(None), Receipt.confirmed_at.is_(None))
-    result = db.session.execute(sa.insert(OutboxMessage).from_select(columns, select))
-    return result.rowcount or 0
+    db.session.execute(sa.insert(OutboxMessage).from_select(columns, select))
+    # (rowcount of INSERT ... SELECT is not reported by every driver: count what was selected)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
 
 
 def resend(assembly: Assembly, actor, *, member_id: int | None = None) -> int:

@@ -2,6 +2,7 @@
 secretary, locked by the signed scan; the summaries of the agenda items."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,8 +22,15 @@ def draft_text(assembly: Assembly, figures: dict) -> str:
         for _receiver, result in signals.minutes_item_lines.send(assembly, item=item):
             lines.extend(result or ())
         item_lines[item.id] = lines
+    from ...members.models import Member
+    from ..models import Attendance
+    attendees = db.session.execute(
+        sa.select(Member.number, Member.last_name, Member.first_name, Attendance.online)
+        .join(Attendance, Attendance.member_id == Member.id)
+        .where(Attendance.assembly_id == assembly.id).order_by(Member.number)).all()
     with force_locale("it"):
         return render_template("assemblies/minutes.txt", assembly=assembly, figures=figures, item_lines=item_lines,
+                               attendees=attendees,
                                proxies=queries.proxies_of(assembly),
                                cooperative_name=current_app.config["COOPERATIVE_NAME"])
 

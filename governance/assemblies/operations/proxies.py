@@ -79,7 +79,7 @@ def give_proxy(assembly: Assembly, delegator: Member, delegate: Member, actor, *
         raise DomainError(problem, MESSAGES[problem](), field="delegate")
     stored = None
     if scan is not None:
-        documents.checked_upload(scan[0], scan[1], field="scan", only_pdf=False)
+        documents.checked_upload(scan[0], scan[1], field="scan", only_pdf=True)
         stored, _digest = documents.store(scan[1])
     proxy = Proxy(assembly_id=assembly.id, delegator_id=delegator.id, delegate_id=delegate.id,
                   status=ProxyStatus.ACTIVE, created_at=clock.now(), created_by_id=getattr(actor, "id", None),

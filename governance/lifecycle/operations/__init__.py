@@ -36,3 +36,4 @@ from .leaving import (  # noqa: F401
                       request_withdrawal,
 )
 from .shares import record_share_payment, subscribed_amount  # noqa: F401
+from .digest import send_board_digest  # noqa: F401,E402

@@ -70,7 +70,7 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
     previous = application.status
     member = register.register_member(
         clean, actor, action="member.admit", check_cap=True,
-        note=f"application {application.id}, board decision of {decided_on.isoformat()}")
+        context={"application": application.id, "decided_on": decided_on})
     application.mark_admitted(member, decided_on, getattr(actor, "id", None))
     application.updated_at = clock.now()
     user = _login_for(application, member, actor)
@@ -233,6 +233,8 @@ def activate_account(token: str, new_password: str | None = None) -> User:
     """The emailed link, once: the login becomes active, with the password chosen when
     applying unless a new one is given."""
     user = activation_user(token)
+    if not new_password and not user.password_hash:  # invited without applying: no password yet
+        raise DomainError("validation", _("Choose a password for your account."), field="password")
     if new_password:
         try:
             user.set_password(passwords.checked(new_password))

@@ -70,6 +70,7 @@ def request_withdrawal(member: Member, data: dict, actor) -> WithdrawalRequest:
                  summary=f"n. {member.number} {member.full_name}: effective "
                          f"{request.effective_on.isoformat()} if accepted")
     notifications.withdrawal_received(member, request)
+    notifications.board_new_withdrawal(member, request, actor)
     return request
 
 

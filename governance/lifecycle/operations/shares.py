@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ...core import audit, clock, inputs
 from ...core.errors import Conflict
-from ...core.formatting import day
+from ...core.formatting import day, money
 from ...core.inputs import Problems
 from ...core.money import format_eur
 from ...extensions import db
@@ -48,8 +48,8 @@ def record_share_payment(member: Member, data: dict, actor) -> SharePayment:
         if amount > still_due:
             problems.add("amount", _(
                 "%(amount)s is more than what is still due (%(due)s of %(subscribed)s subscribed).",
-                amount=format_eur(amount), due=format_eur(max(still_due, Decimal("0.00"))),
-                subscribed=format_eur(subscribed)))
+                amount=money(amount), due=money(max(still_due, Decimal("0.00"))),
+                subscribed=money(subscribed)))
     problems.raise_if_any()
     payment = SharePayment(member=member, amount=amount, paid_on=paid_on, note=note,
                            recorded_at=clock.now(), recorded_by_id=getattr(actor, "id", None))
@@ -59,8 +59,8 @@ def record_share_payment(member: Member, data: dict, actor) -> SharePayment:
     member.updated_at = clock.now()
     db.session.flush()
     changes = {"shares_paid_amount": [before, member.shares_paid_amount]}
-    register.add_history(member, actor, "member.share_payment", changes,
-                         note=f"{format_eur(amount)} paid on {paid_on.isoformat()}")
+    register.add_history(member, actor, "member.share_payment",
+                         {**changes, "amount": [None, amount], "paid_on": [None, paid_on]})
     audit.record(actor, "member.share_payment", payment,
                  summary=f"n. {member.number}: {format_eur(amount)} on {paid_on.isoformat()}",
                  changes=changes)

@@ -1,0 +1,131 @@
+"""Helpers of the language tests: a pseudo-locale (every catalogue string wrapped in
+markers), a crawl of every page of every role over the demo cooperative, and the data
+words (names, addresses, emails...) that may stand outside the markers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import flask_babel
+import sqlalchemy as sa
+
+from governance.extensions import db
+from tests.core.access import ASSET_ENDPOINTS, url_for_rule
+from tests.visible import visible_parts
+
+OPEN, CLOSE = "⟦", "⟧"
+# The cooperative's own documents (statute, privacy notice): its text, not the interface.
+DOCUMENT_ENDPOINTS = {"lifecycle.document"}
+# Words that are the same in every language: names of languages in themselves, acronyms.
+SAME_IN_EVERY_LANGUAGE = {"italiano", "english", "api", "iban", "pdf", "csv", "email", "e", "n", "c", "art",
+                          "cc", "ue", "iva", "istat", "dpr", "l"}
+_INNER = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+class PseudoTranslations:
+    """The real catalogue, each string wrapped in ⟦ ⟧ (so what the code writes
+    outside the catalogue stands out)."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def ugettext(self, s):
+        return f"{OPEN}{self.real.ugettext(s)}{CLOSE}"
+
+    def ungettext(self, s, p, n):
+        return f"{OPEN}{self.real.ungettext(s, p, n)}{CLOSE}"
+
+    def upgettext(self, c, s):
+        return f"{OPEN}{self.real.upgettext(c, s)}{CLOSE}"
+
+    def unpgettext(self, c, s, p, n):
+        return f"{OPEN}{self.real.unpgettext(c, s, p, n)}{CLOSE}"
+
+    gettext, ngettext, pgettext, npgettext = ugettext, ungettext, upgettext, unpgettext
+
+
+def pseudo_locale(monkeypatch):
+    original = flask_babel.Domain.get_translations
+    monkeypatch.setattr(flask_babel.Domain, "get_translations",
+                        lambda self: PseudoTranslations(original(self)))
+
+
+URL = re.compile(r"https?://\S+")
+
+
+def foreign_words(text: str, data: set[str]) -> list[str]:
+    """The words of `text` outside the markers that are not data (nor links)."""
+    rest = URL.sub(" ", outside_markers(text))
+    return [w for w in WORD.findall(rest)
+            if w.lower() not in data and w.lower() not in SAME_IN_EVERY_LANGUAGE]
+
+
+def outside_markers(text: str) -> str:
+    """The text with every marked (catalogue) part removed, nested ones included."""
+    previous = None
+    while previous != text:
+        previous, text = text, _INNER.sub(" ", text)
+    return text
+
+
+# Codes and text the platform writes for itself: never data that people typed.
+MACHINE_TABLES = {"audit_entries", "login_throttles", "api_tokens", "register_counters"}
+MACHINE_COLUMNS = {"status", "kind", "category", "locale", "product", "role", "action", "topic",
+                   "exit_kind", "password_hash", "session_version", "access_version",
+                   "outbox_messages.subject", "outbox_messages.body", "outbox_messages.last_error",
+                   "statute_values.name", "statute_values.value", "content_type"}
+
+
+def data_words() -> set[str]:
+    """Every word stored in the database's text columns (names, addresses, emails,
+    notes written by people), lower-cased: data, not interface."""
+    words: set[str] = set()
+    for table in db.metadata.sorted_tables:
+        if table.name in MACHINE_TABLES:
+            continue
+        columns = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text))
+                   and not isinstance(c.type, sa.Enum) and c.name not in MACHINE_COLUMNS
+                   and f"{table.name}.{c.name}" not in MACHINE_COLUMNS]
+        if not columns:
+            continue
+        for row in db.session.execute(sa.select(*columns)):
+            for value in row:
+                if isinstance(value, str):
+                    words.update(w.lower() for w in WORD.findall(value))
+    from flask import current_app
+    words.update(w.lower() for w in WORD.findall(current_app.config["COOPERATIVE_NAME"]))
+    return words
+
+
+@dataclass
+class Page:
+    role: str
+    url: str
+    status: int
+    parts: list[str] = field(default_factory=list)
+
+
+def crawl(app, clients: dict, users: dict, params: dict, extra_urls=()) -> list[Page]:
+    """GET every page route (not the API, files, assets) as each role; HTML answers only."""
+    pages = []
+    urls = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in ASSET_ENDPOINTS or rule.rule.startswith("/api/") or "GET" not in rule.methods:
+            continue
+        if rule.endpoint in DOCUMENT_ENDPOINTS:
+            continue
+        urls.append(url_for_rule(rule, params))
+    urls += list(extra_urls)
+    for role, client in clients.items():
+        for url in urls:
+            if role != "anonymous":
+                with client.session_transaction() as session:
+                    session["_user_id"] = users[role].get_id()
+                    session["_fresh"] = True
+            response = client.get(url)
+            if 300 <= response.status_code < 400 or not response.content_type.startswith("text/html"):
+                continue
+            pages.append(Page(str(role), url, response.status_code,
+                              visible_parts(response.get_data(as_text=True), keep_untranslated=False)))
+    return pages
