@@ -102,11 +102,11 @@ class TestConfig(Config):
     DEFAULT_LANGUAGE = "en"
     MAIL_SERVER = None
     SERVER_NAME = None
-    ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
     # Every test client speaks from 127.0.0.1: the per-address limits are tested with
     # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
     APPLY_RATE_LIMIT = "100000 per hour"
     LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
+    ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
 
 class ProductionConfig(Config):

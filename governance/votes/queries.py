@@ -48,7 +48,7 @@ def get_motion(motion_id: int, *, lock: bool = False, share: bool = False) -> Mo
         query = query.with_for_update(read=True, of=Motion)
     motion = db.session.scalars(query).first()
     if motion is None:
-        raise NotFound(_("There is no such motion."))
+        raise NotFound(_("There is no motion %(id)d.", id=motion_id))
     return motion
 
 

@@ -1,0 +1,15 @@
+/* The exit form shows only the fields of the chosen kind (without scripts every field
+   is there, each label saying when it applies). */
+(function () {
+  var form = document.getElementById("exit-form");
+  var kind = form && form.querySelector("select");
+  if (!kind) { return; }
+  function show() {
+    form.querySelectorAll("[data-exit-kinds]").forEach(function (block) {
+      var kinds = block.getAttribute("data-exit-kinds").split(" ");
+      block.hidden = kind.value !== "" && kinds.indexOf(kind.value) < 0;
+    });
+  }
+  kind.addEventListener("change", show);
+  show();
+})();
