@@ -224,10 +224,16 @@ def real_run(url: str, args, tokens: list[str], motion_ids: list[int], workdir: 
     script = workdir / "cast.lua"
     script.write_text(LUA)
     env = {**os.environ, "DATABASE_URL": url, "GOVERNANCE_CONFIG": "production",
-           "SECRET_KEY": secrets.token_hex(16), "PYTHONPATH": str(ROOT)}
+           "SECRET_KEY": secrets.token_urlsafe(48), "PUBLIC_BASE_URL": "https://governance.example.org",
+           "PYTHONPATH": str(ROOT)}
     server = start_gunicorn("wsgi:app", 5301, args.workers, env, ROOT)
     try:
-        wait_for("http://127.0.0.1:5301/api/v1/mission")
+        try:
+            wait_for("http://127.0.0.1:5301/api/v1/mission")
+        except RuntimeError:
+            stop(server)
+            print(server.stderr.read().decode(errors="replace")[-3000:], file=sys.stderr)
+            raise
         measured, warm_up = motion_ids[:-WARM_UP_MOTIONS], motion_ids[-WARM_UP_MOTIONS:]
         run_wrk("http://127.0.0.1:5301", str(script),
                 [str(tokens_file), ",".join(map(str, warm_up)), str(args.threads)],
