@@ -158,3 +158,20 @@ def test_receipts_for_everyone_active_even_without_email(make_assembly, board, v
     operations.publish(assembly, board)
     assert db.session.scalar(sa.select(sa.func.count(Receipt.id)).where(Receipt.email.is_(None))) == 1
     assert not db.session.scalar(sa.select(sa.func.count(Proxy.id)))
+
+
+def test_the_assembly_decision_on_an_appeal_is_in_the_minutes(today, make_assembly, board, board_user, office,
+                                                              voters):
+    from governance.core import clock
+    voters(2)
+    assembly = make_assembly(items=1)
+    refused = lifecycle_factories.reject(lifecycle_factories.submit(email="verbale@example.org"), board_user)
+    appeal = lifecycle.lodge_appeal(refused, "Chiedo che decida l'assemblea.")
+    operations.publish(assembly, board)
+    open_now(assembly, office)
+    lifecycle.record_appeal_decision(appeal, {"outcome": "upheld", "decided_on": clock.today().isoformat()},
+                                     board_user)
+    operations.close_session(assembly, office)
+    minutes = operations.regenerate_minutes(assembly, office)
+    assert "Decisione dell'assemblea sul ricorso: accolto." in minutes.text
+    assert "Ricorso contro il rigetto della domanda di ammissione di" in minutes.text  # in Italian, whoever lodged it

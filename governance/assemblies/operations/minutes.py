@@ -16,9 +16,16 @@ from ..models import AgendaItem, Assembly, AssemblyStatus, Minutes
 
 
 def draft_text(assembly: Assembly, figures: dict) -> str:
+    from ...lifecycle.models import AdmissionAppeal, AppealStatus
+    appeals = {appeal.agenda_item_id: appeal for appeal in db.session.scalars(sa.select(AdmissionAppeal).where(
+        AdmissionAppeal.agenda_item_id.in_([item.id for item in assembly.items])))} if assembly.items else {}
     item_lines = {}
     for item in assembly.items:
         lines: list[str] = []
+        appeal = appeals.get(item.id)
+        if appeal is not None and appeal.status != AppealStatus.PENDING:
+            with force_locale("it"):
+                lines.append(_("Decision of the assembly on the appeal: %(outcome)s.", outcome=appeal.status.label.lower()))
         for _receiver, result in signals.minutes_item_lines.send(assembly, item=item):
             lines.extend(result or ())
         item_lines[item.id] = lines

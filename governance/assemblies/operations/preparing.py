@@ -3,6 +3,7 @@ its items, and the admission appeals that land on the next ordinary assembly."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ...core import audit, clock, inputs
@@ -184,9 +185,9 @@ def schedule_pending_appeals(actor) -> list[AgendaItem]:
     items = []
     for appeal in appeals:
         application = appeal.application
-        item = add_item(assembly, {
-            "title": _("Admission appeal of %(name)s", name=application.full_name),
-            "description": appeal.text}, actor, application_id=application.id)
+        with force_locale("it"):  # the agenda is written in the cooperative's language
+            title = _("Admission appeal of %(name)s", name=application.full_name)
+        item = add_item(assembly, {"title": title, "description": appeal.text}, actor, application_id=application.id)
         appeal.agenda_item_id = item.id
         audit.record(actor, "appeal.schedule", appeal, summary=f"agenda item {item.id}")
         items.append(item)
