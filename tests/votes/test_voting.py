@@ -427,3 +427,18 @@ def test_any_secret_vote_recounts_from_its_receipts_to_the_stored_result(choices
     assert rules.receipt_digest(published.items()) == motion.receipts_digest
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoteParticipation)
                              .where(VoteParticipation.motion_id == motion.id)) == len(choices)
+
+
+def test_in_a_room_vote_a_proxy_follows_its_delegates_hand_unless_its_delegator_is_named():
+    session = build_session(voters=6, present=3)
+    delegate = session.members[0]
+    give_proxy(session, session.members[4], delegate)
+    give_proxy(session, session.members[5], delegate)
+    motion = _motion(session)
+    secretary = _secretary()
+    operations.open_vote(motion, secretary)
+    operations.record_room_vote(motion, [delegate.number], [session.members[5].number], secretary)
+    choices = {p.member_id: p.choice.value for p in db.session.scalars(
+        sa.select(VoteParticipation).where(VoteParticipation.motion_id == motion.id))}
+    assert choices[delegate.id] == "no" and choices[session.members[4].id] == "no"
+    assert choices[session.members[5].id] == "abstain" and choices[session.members[1].id] == "yes"

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...assemblies.models import AgendaItem, Assembly, AssemblyStatus, Attendance, RollEntry
+from ...assemblies import queries as assembly_queries
 from ...assemblies.rules import AssemblyParameters
 from ...core import audit, clock
 from ...core.errors import Conflict, DomainError, NotFound
@@ -212,9 +213,16 @@ def record_room_vote(motion: Motion, against: Iterable[int], abstaining: Iterabl
     correspondence = queries.correspondence_voter_ids(assembly)
     already = queries.voted_member_ids(motion, present_ids)
     written = 0
+    delegate_of = {p.delegator: p.delegate for p in assembly_queries.live_proxies(assembly)}
+
+    def hand(number: int) -> str:
+        return "no" if number in against else "abstain" if number in abstaining else "yes"
+
     for member_id in sorted(present_ids - already - correspondence):
         number = numbers[member_id]
-        choice = "no" if number in against else "abstain" if number in abstaining else "yes"
+        named = number in against or number in abstaining
+        # a represented member follows their delegate's hand unless named themself
+        choice = hand(number) if named or number not in delegate_of else hand(delegate_of[number])
         if _insert_ignoring_duplicate(VoteParticipation.__table__, {
                 "id": rules_uuid(), "motion_id": motion.id, "member_id": member_id, "cast_by_id": None,
                 "channel": Channel.ROOM.value, "choice": choice}) is not None:
