@@ -75,7 +75,17 @@ def deliver_with(workers: int, url: str, port: int, total: int) -> tuple[int, fl
     start = time.perf_counter()
     for process in processes:
         process.start()
-    handled = sum(queue.get(timeout=1800) for _ in processes)
+    import queue as queues
+    handled, reported = 0, 0
+    while reported < workers:  # a worker that dies without reporting must not hang the run
+        try:
+            handled += queue.get(timeout=5)
+            reported += 1
+        except queues.Empty:
+            if not any(process.is_alive() for process in processes) and queue.empty():
+                print(f"  a delivery worker exited without reporting (exit codes "
+                      f"{[p.exitcode for p in processes]})", file=sys.stderr)
+                break
     for process in processes:
         process.join()
     return handled, time.perf_counter() - start
