@@ -192,9 +192,9 @@ def receipts(motion_id: int):
     correspondence ballot on an amended text). SHA-256 of the counted ones: the result's digest."""
     motion = queries.get_motion(motion_id)
     if not motion.secret:
-        raise Conflict("not_secret", "This is an open vote: the names are in the result.")
+        raise Conflict("not_secret", _("This is an open vote: the names are in the result."))
     if motion.status != MotionStatus.CLOSED:
-        raise Conflict("voting_open", "Receipts are published when the vote closes.")
+        raise Conflict("voting_open", _("Receipts are published after a secret vote closes."))
     counted = {r for r, _c in operations.voting.counted_receipts(motion)}
     return [{"receipt": r, "choice": c, "counted": r in counted} for r, c in queries.receipts(motion)]
 

@@ -1,8 +1,8 @@
 """HTML pages of motions, votes and the mission. Each view: load, authorise (declared
 once with @permission), call one operation, render or redirect. A broken rule re-renders
 the page with the message beside the field (422); a state conflict (409) is a message
-above the page. Pages of this blueprint send a Content-Security-Policy that allows
-scripts from this site only (the vote poller is governance/static/votes/live.js)."""
+above the page. No inline script: the vote poller is governance/static/votes/live.js,
+allowed by core.security's Content-Security-Policy (scripts from this site only)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -21,16 +21,6 @@ from .operations.voting import counted_receipts, voting_channel
 from .words import explanation, outcome_of, rule_words
 
 bp = Blueprint("votes", __name__)
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-
-
-@bp.after_request
-def _content_security_policy(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    return response
-
 
 def _int_arg(name: str) -> int | None:
     raw = (request.args.get(name) or "").strip()

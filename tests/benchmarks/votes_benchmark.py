@@ -15,6 +15,7 @@ Side by side in the same run, on the same machine, with the same load generator 
      a batch of open motions; each request is a different member's ballot (token lookup,
      permission, roll, attendance, proxy check, the UNIQUE insert, the audit entry,
      commit). Ballots/s are counted from the rows written, not the answers;
+     (both servers get 3 seconds of warm-up ballots on other motions first, not counted);
   3. the result of a motion with 100,000 ballots: the count and the rule (what closing
      a vote computes), median of 5, and the result as read over HTTP once closed.
 It ends with one line:
@@ -46,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 MOTIONS = 12  # open motions: members x motions ballots can be cast before running out
+WARM_UP_MOTIONS = 2  # the last ones: a few seconds of ballots before measuring, not counted
 
 LUA = r"""
 local tokens = {}
@@ -59,11 +61,12 @@ init = function(args)
   nthreads = tonumber(args[3])
 end
 request = function()
-  -- thread t takes requests t, t + n, t + 2n ...: every (member, motion) pair once
+  -- thread t takes requests t, t + n, t + 2n ...: every (member, motion) pair once,
+  -- the motions (open and secret) taken in turn
   local i = counter * nthreads + tid
   counter = counter + 1
-  local member = (i % #tokens) + 1
-  local motion = motions[(math.floor(i / #tokens) % #motions) + 1]
+  local motion = motions[(i % #motions) + 1]
+  local member = (math.floor(i / #motions) % #tokens) + 1
   return wrk.format("POST", "/api/v1/motions/" .. motion .. "/ballots",
     {["Authorization"] = "Bearer " .. tokens[member], ["Content-Type"] = "application/json"},
     '{"choice":"yes"}')
@@ -204,6 +207,8 @@ def reference_run(url: str, args, tokens_needed: int) -> dict:
     server = start_gunicorn("reference_ballot_app:app", 5302, args.workers, env, SHARED_BENCH)
     try:
         wait_for("http://127.0.0.1:5302/hello")
+        run_wrk("http://127.0.0.1:5302", str(SHARED_BENCH / "reference_cast.lua"), ["2"], args.threads,
+                args.connections, 3)  # warm-up on another motion, not counted
         started = count_rows(url, "participation")
         wrk = run_wrk("http://127.0.0.1:5302", str(SHARED_BENCH / "reference_cast.lua"), ["1"], args.threads,
                       args.connections, args.duration)
@@ -219,13 +224,23 @@ def real_run(url: str, args, tokens: list[str], motion_ids: list[int], workdir: 
     script = workdir / "cast.lua"
     script.write_text(LUA)
     env = {**os.environ, "DATABASE_URL": url, "GOVERNANCE_CONFIG": "production",
-           "SECRET_KEY": secrets.token_hex(16), "PYTHONPATH": str(ROOT)}
+           "SECRET_KEY": secrets.token_urlsafe(48), "PUBLIC_BASE_URL": "https://governance.example.org",
+           "PYTHONPATH": str(ROOT)}
     server = start_gunicorn("wsgi:app", 5301, args.workers, env, ROOT)
     try:
-        wait_for("http://127.0.0.1:5301/api/v1/mission")
+        try:
+            wait_for("http://127.0.0.1:5301/api/v1/mission")
+        except RuntimeError:
+            stop(server)
+            print(server.stderr.read().decode(errors="replace")[-3000:], file=sys.stderr)
+            raise
+        measured, warm_up = motion_ids[:-WARM_UP_MOTIONS], motion_ids[-WARM_UP_MOTIONS:]
+        run_wrk("http://127.0.0.1:5301", str(script),
+                [str(tokens_file), ",".join(map(str, warm_up)), str(args.threads)],
+                args.threads, args.connections, 3)  # warm-up on other motions, not counted
         started = count_rows(url, "vote_participations")
         wrk = run_wrk("http://127.0.0.1:5301", str(script),
-                      [str(tokens_file), ",".join(map(str, motion_ids)), str(args.threads)],
+                      [str(tokens_file), ",".join(map(str, measured)), str(args.threads)],
                       args.threads, args.connections, args.duration)
         wrk["ballots"] = count_rows(url, "vote_participations") - started
     finally:

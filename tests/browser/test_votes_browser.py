@@ -44,6 +44,9 @@ def test_member_reads_comments_votes_and_checks_the_receipt_secretary_closes(pag
     other_logins = [create_login(["member"], member=m) for m in others]
     secretary = create_login(["secretary"])
 
+    refused: list[str] = []  # anything the Content-Security-Policy blocks shows in the console
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.set_viewport_size(PHONE)
     browser_login(page, voter.email, create_login.password)
     page.goto(f"/motions/{motion_id}")
@@ -104,3 +107,4 @@ def test_member_reads_comments_votes_and_checks_the_receipt_secretary_closes(pag
     page.goto("/mission/diff")
     expect(page.locator("#diff-inline ins.diff-ins").first).to_be_visible()
     _accessible(page)
+    assert refused == []

@@ -406,3 +406,39 @@ def test_the_convocation_carries_the_full_text_of_motions_voted_by_correspondenc
     lines = convocation_lines(session.assembly, item=session.item)
     assert lines[0] == "Motion: Nuova mission" and lines[-1] == MISSION_PROPOSAL
     assert not any("Solo in assemblea" in line for line in lines)
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choices=st.lists(st.sampled_from(["yes", "no", "abstain"]), min_size=1, max_size=9))
+def test_any_secret_vote_recounts_from_its_receipts_to_the_stored_result(choices):
+    session = build_session(voters=len(choices))
+    motion = _motion(session, secret=True)
+    secretary = _secretary()
+    operations.open_vote(motion, secretary)
+    handed = [operations.cast_ballot(motion.id, user, choice)["receipt"]
+              for user, choice in zip(session.users, choices)]
+    operations.close_vote(motion, secretary)
+    published = dict(queries.receipts(motion))
+    assert [published[r] for r in handed] == choices  # each voter finds their own choice
+    assert rules.recount(published.items()) == {"yes": motion.yes, "no": motion.no, "abstain": motion.abstain}
+    assert rules.receipt_digest(published.items()) == motion.receipts_digest
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VoteParticipation)
+                             .where(VoteParticipation.motion_id == motion.id)) == len(choices)
+
+
+def test_in_a_room_vote_a_proxy_follows_its_delegates_hand_unless_its_delegator_is_named():
+    session = build_session(voters=6, present=3)
+    delegate = session.members[0]
+    give_proxy(session, session.members[4], delegate)
+    give_proxy(session, session.members[5], delegate)
+    motion = _motion(session)
+    secretary = _secretary()
+    operations.open_vote(motion, secretary)
+    operations.record_room_vote(motion, [delegate.number], [session.members[5].number], secretary)
+    choices = {p.member_id: p.choice.value for p in db.session.scalars(
+        sa.select(VoteParticipation).where(VoteParticipation.motion_id == motion.id))}
+    assert choices[delegate.id] == "no" and choices[session.members[4].id] == "no"
+    assert choices[session.members[5].id] == "abstain" and choices[session.members[1].id] == "yes"

@@ -9,12 +9,14 @@ in while, or after, the votes are counted.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...assemblies.models import AgendaItem, Assembly, AssemblyStatus, Attendance, RollEntry
+from ...assemblies import queries as assembly_queries
 from ...assemblies.rules import AssemblyParameters
 from ...core import audit, clock
 from ...core.errors import Conflict, DomainError, NotFound
@@ -125,17 +127,27 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
         raise _not_entitled(_("Not on the roll of voters of this assembly."))
     if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
-    inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, {
-        "id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
-        "channel": channel.value, "choice": None if secret else choice})
+    receipt = rules.new_receipt_code() if secret else None
+    participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
+                     "channel": channel.value, "choice": None if secret else choice}
+    if secret and db.session.get_bind().dialect.name == "postgresql":
+        # Both records in one statement (still two rows that share nothing but the motion):
+        # the ballot is written only if the voter's row was.
+        inserted = db.session.execute(sa.text(
+            "WITH voter AS (INSERT INTO vote_participations (id, motion_id, member_id, cast_by_id, channel, choice) "
+            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL) ON CONFLICT DO NOTHING RETURNING 1) "
+            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence) "
+            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence FROM voter RETURNING 1"),
+            {**participation, "ballot_id": rules_uuid(), "choice": choice, "receipt": receipt,
+             "by_correspondence": channel is Channel.CORRESPONDENCE}).scalar()
+    else:
+        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
+        if inserted is not None and secret:
+            db.session.execute(sa.insert(SecretBallot.__table__).values(
+                id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
+                by_correspondence=channel is Channel.CORRESPONDENCE))
     if inserted is None:
         raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
-    receipt = None
-    if secret:
-        receipt = rules.new_receipt_code()
-        db.session.execute(sa.insert(SecretBallot.__table__).values(
-            id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
-            by_correspondence=channel is Channel.CORRESPONDENCE))
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
     member = getattr(user, "member", None)
     audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion_id,
@@ -146,8 +158,8 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
             "motion": motion_id}
 
 
-def rules_uuid():
-    import uuid
+def rules_uuid() -> uuid.UUID:
+    """A random key: rows of a vote carry no sequence that would tell their order."""
     return uuid.uuid4()
 
 
@@ -201,9 +213,16 @@ def record_room_vote(motion: Motion, against: Iterable[int], abstaining: Iterabl
     correspondence = queries.correspondence_voter_ids(assembly)
     already = queries.voted_member_ids(motion, present_ids)
     written = 0
+    delegate_of = {p.delegator: p.delegate for p in assembly_queries.live_proxies(assembly)}
+
+    def hand(number: int) -> str:
+        return "no" if number in against else "abstain" if number in abstaining else "yes"
+
     for member_id in sorted(present_ids - already - correspondence):
         number = numbers[member_id]
-        choice = "no" if number in against else "abstain" if number in abstaining else "yes"
+        named = number in against or number in abstaining
+        # a represented member follows their delegate's hand unless named themself
+        choice = hand(number) if named or number not in delegate_of else hand(delegate_of[number])
         if _insert_ignoring_duplicate(VoteParticipation.__table__, {
                 "id": rules_uuid(), "motion_id": motion.id, "member_id": member_id, "cast_by_id": None,
                 "channel": Channel.ROOM.value, "choice": choice}) is not None:
