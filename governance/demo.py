@@ -348,7 +348,7 @@ def _plan_people(rng: random.Random, today: date) -> list[_Person]:
         earliest = person.admitted_on + timedelta(days=700)
         latest = today - timedelta(days=30 + (460 if kind == "withdrawal" else 0))
         requested = earliest + timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
-        exit_on = withdrawal_effective_on(requested) if kind == "withdrawal" else requested
+        exit_on = withdrawal_effective_on(requested) if kind == "withdrawal" else requested  # mutual end
         # The board decides a withdrawal within 60 days (art. 2532 c.c.).
         decided_on = min(requested + timedelta(days=rng.randint(12, 55)), today - timedelta(days=1))
         person.exit = _PlannedExit(kind, reasons, requested, decided_on if kind == "withdrawal" else exit_on,
@@ -422,8 +422,9 @@ def _record_exit(member: Member, planned: _PlannedExit, actor) -> None:
     `POST /members/{number}/exit`), with its exit record."""
     from .lifecycle import operations as lifecycle
     data = {"kind": planned.kind, "date": planned.decided_on, "reasons": planned.reasons}
-    if planned.kind == "withdrawal":
+    if planned.kind == "withdrawal":  # accepted and notified on paper on the day of the decision
         data["requested_on"] = planned.requested_on
+        data["notice_on"] = planned.decided_on
     lifecycle.record_exit(member, data, actor)
 
 

@@ -16,6 +16,8 @@ from governance.auth.operations import authenticate
 from governance.core import clock
 from governance.core.audit import AuditEntry
 from governance.core.errors import DomainError
+from governance.extensions import db
+from governance.lifecycle.models import MemberExit
 from governance.members.models import Category, ExitKind, Member, MemberHistory, MemberStatus
 
 SENIORITY = timedelta(days=90)  # art. 2538 c.c., the statute default the demo leaves alone
@@ -84,8 +86,9 @@ def _assert_exits(session, members, today) -> None:
     for m in exited:
         assert m.admitted_on < m.exit_on < today
         assert m.exit_kind == (ExitKind.WITHDRAWAL if m.status == MemberStatus.WITHDRAWN else ExitKind.DEATH)
-        if m.status == MemberStatus.WITHDRAWN:   # art. 2532 c.c.: at the close of a year
-            assert (m.exit_on.month, m.exit_on.day) == (12, 31)
+        if m.status == MemberStatus.WITHDRAWN:   # art. 2532 c.3 c.c.: the mutual relationship
+            mutual = db.session.scalar(sa.select(MemberExit.mutual_ends_on).where(MemberExit.member_id == m.id))
+            assert (mutual.month, mutual.day) == (12, 31) and m.exit_on <= mutual
     exit_actions = session.scalars(sa.select(MemberHistory.action).where(
         MemberHistory.member_id.in_([m.id for m in exited]), MemberHistory.action.like("member.exit%"))).all()
     assert len(exit_actions) == len(exited)

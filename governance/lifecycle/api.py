@@ -305,6 +305,17 @@ def decide_withdrawal(args, request_id: int):
                                         actor())
 
 
+@blp.route("/withdrawal-requests/<int:request_id>/challenge", methods=["POST"])
+@permission(P.EXIT_RECORD)
+@blp.arguments(ChallengeSchema)
+@blp.response(200, WithdrawalSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="not_refused")
+def record_withdrawal_challenge(args, request_id: int):
+    """The member challenged the refusal of their withdrawal in court on this date
+    (art. 2532 c.c.: within 60 days of the notice)."""
+    return operations.record_withdrawal_challenge(queries.get_withdrawal_request(request_id), args, actor())
+
+
 @blp.route("/exits/apply-due", methods=["POST"])
 @permission(P.EXITS_APPLY)
 @blp.response(200, AppliedExitsSchema)

@@ -230,9 +230,11 @@ class WithdrawalStatus(LabeledEnum):
 
 class WithdrawalRequest(db.Model):
     """A member's request to withdraw (recesso, art. 2532 c.c.): the board decides
-    within withdrawal_decision_days; the relationship ends on `effective_on`
-    (DOMAIN.md §3: close of this financial year if asked at least 3 months before it,
-    otherwise close of the next one)."""
+    within withdrawal_decision_days. If accepted, the membership ends on the day the
+    acceptance is notified (art. 2532 c.3) and the mutual relationship on `effective_on`
+    (DOMAIN.md §3.4: close of this financial year if asked at least 3 months before it,
+    otherwise close of the next one). A refusal is notified at once (`notice_on`); the
+    member may challenge it in court within 60 days (`challenged_on`)."""
 
     __tablename__ = "withdrawal_requests"
 
@@ -250,6 +252,8 @@ class WithdrawalRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     decision_reasons: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    notice_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    challenged_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     # Who entered it: the member from their page, or the board for a paper request.
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
@@ -278,9 +282,11 @@ class MemberExit(db.Model):
     a person who joins again gets a new entry.
 
     The entry's status changes on `effective_on` (`applied_on` records the day it was
-    applied): at once for exclusions, deaths and lapses dated today or earlier, at the
-    close of the financial year for an accepted withdrawal (operations.apply_due_exits,
-    run daily by `flask lifecycle apply-exits` and from the withdrawals page)."""
+    applied): at once for exclusions, deaths and lapses dated today or earlier, and for an
+    accepted withdrawal on the day the acceptance is notified (art. 2532 c.3 c.c.); an
+    exit dated later is applied by operations.apply_due_exits, run daily by
+    `flask lifecycle apply-exits`. A withdrawal's mutual relationship (work, services)
+    ends later, at the close of the financial year: `mutual_ends_on`."""
 
     __tablename__ = "member_exits"
 
@@ -291,6 +297,8 @@ class MemberExit(db.Model):
     # The board's decision (or the day it recorded a death or lapse).
     decided_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     effective_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    # Withdrawal only: the mutual relationship ends at the close of the financial year.
+    mutual_ends_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     reasons: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     # Exclusion: the day the member was notified, and the day they challenged it in
     # court (art. 2533 c.c.: within 60 days of the notice), if they did.

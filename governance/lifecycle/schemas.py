@@ -190,7 +190,8 @@ class ExitCreateSchema(Input):
     reasons = ma.fields.String(load_default=None, allow_none=True,
                                metadata={"description": "Mandatory for an exclusion."})
     notice_on = ma.fields.Date(load_default=None, allow_none=True,
-                               metadata={"description": "Exclusion: notice to the member (default: date)."})
+                               metadata={"description": "Exclusion: notice to the member (default: date). Withdrawal: the day "
+                                                        "the acceptance was notified, when the membership ends (default: today)."})
     challenged_on = ma.fields.Date(load_default=None, allow_none=True,
                                    metadata={"description": "Exclusion: challenge in court, if any."})
     requested_on = ma.fields.Date(load_default=None, allow_none=True, metadata={
@@ -202,7 +203,10 @@ class ExitSchema(ma.Schema):
     member_status = ma.fields.Function(lambda e: e.member.status.value)
     kind = EnumValue(metadata=_enum(k.value for k in ExitKind))
     decided_on = ma.fields.Date()
-    effective_on = ma.fields.Date()
+    effective_on = ma.fields.Date(metadata={"description": "The membership ends (withdrawal: the day the "
+                                                           "acceptance was notified, art. 2532 c.3 c.c.)."})
+    mutual_ends_on = ma.fields.Date(allow_none=True, metadata={
+        "description": "Withdrawal: the mutual relationship ends at the close of the financial year."})
     applied_on = ma.fields.Date(allow_none=True)
     reasons = ma.fields.String(allow_none=True)
     notice_on = ma.fields.Date(allow_none=True)
@@ -231,9 +235,13 @@ class WithdrawalSchema(ma.Schema):
     requested_on = ma.fields.Date()
     reason = ma.fields.String(allow_none=True)
     decision_due_on = ma.fields.Date()
-    effective_on = ma.fields.Date(metadata={"description": "When membership ends if accepted."})
+    effective_on = ma.fields.Date(metadata={"description": "If accepted: when the mutual relationship ends "
+                                                           "(close of the financial year, art. 2532 c.3 c.c.); "
+                                                           "the membership ends on the day of the notice."})
     decided_on = ma.fields.Date(allow_none=True)
     decision_reasons = ma.fields.String(allow_none=True)
+    notice_on = ma.fields.Date(allow_none=True, metadata={"description": "The day the decision was notified."})
+    challenged_on = ma.fields.Date(allow_none=True, metadata={"description": "A refusal challenged in court."})
 
 
 class WithdrawalPageSchema(ma.Schema):
@@ -253,6 +261,9 @@ class WithdrawalDecisionSchema(Input):
     decided_on = ma.fields.Date(required=True)
     reasons = ma.fields.String(load_default=None, allow_none=True,
                                metadata={"description": "Mandatory for a refusal."})
+    notice_on = ma.fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "The day the decision reaches the member (default: today, the email); "
+                       "an accepted withdrawal ends the membership on it."})
 
 
 class AppliedExitsSchema(ma.Schema):

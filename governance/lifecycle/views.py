@@ -376,10 +376,12 @@ def apply_exits():
     return redirect(url_for("lifecycle.withdrawals"))
 
 
-def _render_withdrawal(request_, form=None, status=200):
+def _render_withdrawal(request_, form=None, status=200, challenge_form=None):
     today = clock.today()
     form = form or WithdrawalDecisionForm(formdata=None, decided_on=today.isoformat())
+    challenge_form = challenge_form or ChallengeForm(formdata=None)
     return render_template("lifecycle/withdrawal.html", request_=request_, form=form, today=today,
+                           challenge_form=challenge_form,
                            days_left=rules.days_left(request_.decision_due_on, today)), status
 
 
@@ -409,6 +411,23 @@ def withdrawal_decide(request_id: int):
     return redirect(url_for("lifecycle.withdrawals"))
 
 
+@bp.post("/board/withdrawals/<int:request_id>/challenge")
+@permission(P.EXIT_RECORD)
+def withdrawal_challenge(request_id: int):
+    """The member challenged the refusal in court: the date is recorded."""
+    request_ = queries.get_withdrawal_request(request_id)
+    form = ChallengeForm()
+    try:
+        operations.record_withdrawal_challenge(request_, form.data, actor())
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        _report(form, error)
+        return _render_withdrawal(request_, challenge_form=form, status=error.status)
+    flash(_("The challenge was recorded."), "success")
+    return redirect(url_for("lifecycle.withdrawal_detail", request_id=request_id))
+
+
 def _confirm_withdrawal(request_, form):
     member = request_.member
 
@@ -416,9 +435,11 @@ def _confirm_withdrawal(request_, form):
         operations.decide_withdrawal(request_, form.data, actor())
         if request_.status == WithdrawalStatus.ACCEPTED:
             return (_("You are about to accept the withdrawal of %(name)s", name=member.full_name), [
-                _("Membership ends on %(date)s (register number %(number)d); the shares are refunded "
-                  "after the approval of that year's accounts.", date=day(request_.effective_on),
-                  number=member.number),
+                _("Membership ends today, %(date)s, the day the member is told (register number "
+                  "%(number)d): off the roll of voters, no proxies; the shares are refunded after the "
+                  "approval of this year's accounts.", date=day(request_.notice_on), number=member.number),
+                _("The mutual relationship (work, services) ends on %(date)s, at the close of the "
+                  "financial year (art. 2532 c.c.).", date=day(request_.effective_on)),
                 _("The member is told of the decision by email."),
             ], _("Accept the withdrawal"), True)
         return (_("You are about to refuse the withdrawal of %(name)s", name=member.full_name), [

@@ -24,6 +24,7 @@ def register() -> None:
             "withdrawal.request": _l("Withdrawal requested"),
             "withdrawal.accepted": _l("Withdrawal accepted"),
             "withdrawal.refused": _l("Withdrawal refused"),
+            "withdrawal.refusal_challenged": _l("Refusal of a withdrawal challenged in court"),
             "withdrawal.superseded": _l("Withdrawal request closed by another exit"),
             "accounts.approved": _l("Approval of the accounts recorded"),
         },

@@ -24,6 +24,7 @@ ACTIONS = {
     "member.exit_death": _l("Death"),
     "member.exit_lapse": _l("Lapse (decadenza)"),
     "member.exclusion_challenged": _l("Exclusion challenged in court"),
+    "member.withdrawal_refusal_challenged": _l("Refusal of the withdrawal challenged in court"),
 }
 FIELDS = {
     "number": _l("Register number"), "first_name": _l("Name"), "last_name": _l("Surname"),

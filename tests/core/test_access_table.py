@@ -106,6 +106,7 @@ PATCH  /api/v1/users/<int:user_id>                              L D D D D A
 POST   /api/v1/users/<int:user_id>/password-reset               L D D D D A
 GET    /api/v1/withdrawal-requests                              L D D D A D
 POST   /api/v1/withdrawal-requests/<int:request_id>/decision    L D D D A D
+POST   /api/v1/withdrawal-requests/<int:request_id>/challenge   L D D D A D
 GET    /application                                             A A A A A A
 POST   /application/activation                                  A A A A A A
 POST   /application/appeal                                      A A A A A A
@@ -124,6 +125,7 @@ GET    /board/withdrawals                                       L D D D A D
 POST   /board/withdrawals/apply-exits                           L D D D A D
 GET    /board/withdrawals/<int:request_id>                      L D D D A D
 POST   /board/withdrawals/<int:request_id>/decision             L D D D A D
+POST   /board/withdrawals/<int:request_id>/challenge            L D D D A D
 GET    /documents/<any(statuto, privacy):name>                  A A A A A A
 GET    /documents/<any(statuto, privacy):name>.pdf              A A A A A A
 GET    /healthz                                                 A A A A A A

@@ -57,8 +57,7 @@ def test_each_step_is_audited_and_emailed(today, board_user, secretary_user, mem
     step("death", "member.exit_death", 0, lambda: operations.record_exit(  # nobody to write to
         deceased, {"kind": "death", "date": today}, board_user))
     clock.set_now(date(2027, 4, 28))
-    step("accounts", "accounts.approved", 3, lambda: operations.record_accounts_approval(  # 3 exits of 2026
+    # 4 exits of 2026: the withdrawal's membership ended on its notice (art. 2532 c.3 c.c.)
+    step("accounts", "accounts.approved", 4, lambda: operations.record_accounts_approval(
         {"year": 2026, "approved_on": "2027-04-28"}, board_user))
-    clock.set_now(date(2027, 12, 31))
-    step("exits applied", "member.exit_applied", 0, lambda: operations.apply_due_exits())
     assert member.shares_paid_amount == Decimal("25.00")

@@ -13,7 +13,7 @@ from governance.core import clock
 from governance.core.audit import AuditEntry
 from governance.core.outbox import OutboxMessage
 from governance.extensions import db
-from governance.lifecycle import operations
+from governance.lifecycle import operations, queries
 from governance.lifecycle.models import ApplicationStatus, MemberExit, WithdrawalRequest, WithdrawalStatus
 from governance.members.models import Member, MemberStatus
 from tests.visible import visible_text
@@ -98,7 +98,19 @@ def test_withdrawal_decision_and_exits_are_confirmed(client, login, today, membe
                 data={"outcome": "accepted", "decided_on": today.isoformat(), "confirmed": "1"})
     db.session.expire_all()
     assert request.status == WithdrawalStatus.ACCEPTED
-    clock.set_now(date(2028, 1, 1))
+    assert member.status == MemberStatus.WITHDRAWN   # on the day of the notice (art. 2532 c.3 c.c.)
+
+
+def test_applying_the_exits_due_is_confirmed(client, login, today, member_factory, italian_board, _db):
+    """Exits whose day has come (as migration 0014 leaves the withdrawals accepted before
+    the correction) are listed by name before they are applied."""
+    member = member_factory(first_name="Anna", last_name="Neri", admitted_on=date(2020, 1, 1))
+    operations.decide_withdrawal(operations.request_withdrawal(member, {}, None),
+                                 {"outcome": "accepted", "decided_on": today.isoformat()}, italian_board)
+    exit_record = queries.member_exit(member)
+    exit_record.applied_on, member.status = None, MemberStatus.ACTIVE
+    _db.commit()
+    login(italian_board)
     page = client.post("/board/withdrawals/apply-exits", data={})
     text = visible_text(page.get_data(as_text=True))
     assert "Anna Neri" in text and "Applica le cessazioni" in text

@@ -1,5 +1,5 @@
 """5. Leaving: withdrawal (art. 2532 c.c.), exclusion (art. 2533), death, lapse."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -53,19 +53,20 @@ def test_a_withdrawal_request_is_not_before_the_admission(today, member_factory,
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest)) == 0
 
 
-def test_accepted_withdrawal_ends_membership_at_the_effective_date(today, member_factory, board_user):
+def test_accepted_withdrawal_ends_membership_on_the_notice_and_the_mutual_relationship_at_the_year_close(
+        today, member_factory, board_user):
+    """DOMAIN.md §3.4 (art. 2532 c.3 c.c.): the membership ends on the day the acceptance
+    is notified; the mutual relationship at the close of the financial year."""
     member = member_factory(email="leaving@example.org")
     request = operations.request_withdrawal(member, {}, None)   # 26 Nov 2026: after 30 Sep
     accept(request, board_user)
     exit_ = queries.member_exit(member)
-    assert exit_.kind == ExitKind.WITHDRAWAL and exit_.effective_on == date(2027, 12, 31)
-    assert member.exit_on == date(2027, 12, 31) and member.exit_kind == ExitKind.WITHDRAWAL
-    assert member.status == MemberStatus.ACTIVE   # still a member until then
+    assert exit_.kind == ExitKind.WITHDRAWAL and exit_.effective_on == today == exit_.notice_on
+    assert exit_.mutual_ends_on == date(2027, 12, 31) and request.notice_on == today
+    assert member.exit_on == today and member.exit_kind == ExitKind.WITHDRAWAL
+    assert member.status == MemberStatus.WITHDRAWN and exit_.applied_on == today  # off the roll at once
     assert exit_.loans_to_close is True and exit_.refund_due_on is None
-    assert operations.apply_due_exits(date(2027, 12, 30)) == []
-    assert operations.apply_due_exits(date(2027, 12, 31)) == [exit_]
-    assert member.status == MemberStatus.WITHDRAWN and exit_.applied_on == date(2027, 12, 31)
-    assert operations.apply_due_exits(date(2028, 1, 1)) == []  # twice: nothing more
+    assert operations.apply_due_exits(date(2027, 12, 31)) == []  # nothing left for the year close
     actions = set(db.session.scalars(sa.select(MemberHistory.action).where(MemberHistory.member_id == member.id)))
     assert {"member.exit_withdrawal", "member.status"} <= actions
     subjects = db.session.scalars(sa.select(OutboxMessage.subject).where(
@@ -186,11 +187,19 @@ def test_one_exit_per_member(today, member_factory, board_user):
 def test_a_paper_withdrawal_recorded_by_the_board(today, member_factory, board_user):
     member = member_factory()
     record = exit_(member, board_user, kind="withdrawal", date="2026-11-20", requested_on="2026-09-30")
-    assert record.effective_on == date(2026, 12, 31)
+    assert record.effective_on == today and record.mutual_ends_on == date(2026, 12, 31)
+    notified = exit_(member_factory(), board_user, kind="withdrawal", date="2026-11-20",
+                     requested_on="2026-09-30", notice_on="2026-11-21")  # notified on paper
+    assert notified.effective_on == notified.notice_on == date(2026, 11, 21)
+    assert notified.member.status == MemberStatus.WITHDRAWN
+    for wrong in ("2026-11-19", "2026-11-27"):  # before the decision, in the future
+        with pytest.raises(DomainError) as info:
+            exit_(member_factory(), board_user, kind="withdrawal", date="2026-11-20", notice_on=wrong)
+        assert "notice_on" in info.value.errors
     assert record.withdrawal_request.status == WithdrawalStatus.ACCEPTED
     with pytest.raises(DomainError):
         exit_(member_factory(), board_user, kind="withdrawal", date="2026-11-20", requested_on="2026-11-21")
-    assert count(WithdrawalRequest) == 1
+    assert count(WithdrawalRequest) == 2
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -309,11 +318,17 @@ def test_api_withdrawal_request_and_decision(client, today, member_user, board, 
 
 
 def test_the_daily_command_applies_the_exits_due(app, today, member_factory, board_user):
+    """An exit whose day has come but whose status has not changed yet (as migration 0014
+    leaves the withdrawals accepted before the correction) is applied by the daily job."""
     member = member_factory()
-    accept(operations.request_withdrawal(member, {}, None), board_user)  # effective 31 Dec 2027
+    accept(operations.request_withdrawal(member, {}, None), board_user)
+    exit_record = queries.member_exit(member)
+    exit_record.applied_on, member.status = None, MemberStatus.ACTIVE   # as before the correction
+    exit_record.effective_on = member.exit_on = today + timedelta(days=1)
+    db.session.flush()
     runner = app.test_cli_runner()
     assert "0 exit(s) applied" in runner.invoke(args=["lifecycle", "apply-exits"]).output
-    clock.set_now(date(2027, 12, 31))
+    clock.advance(days=1)
     assert "1 exit(s) applied" in runner.invoke(args=["lifecycle", "apply-exits"]).output
     db.session.expire_all()
     assert member.status == MemberStatus.WITHDRAWN
@@ -362,7 +377,7 @@ def test_messages_name_statuses_and_kinds_in_words(today, member_factory, board_
     exit_(other, board_user, kind="withdrawal", date="2026-11-20", requested_on="2026-11-20")
     with pytest.raises(DomainError) as info:
         exit_(other, board_user, kind="death", date="2026-11-20")
-    assert "(Withdrawal, effective 31/12/2027)" in info.value.message
+    assert info.value.message == f"Member n. {other.number} is not active (Withdrawn)."
 
 
 def test_messages_are_italian_for_italian_users(app, today, member_factory, board_user):
@@ -429,3 +444,32 @@ def test_only_the_member_themself_files_their_withdrawal(client, today, member_u
     own = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(member_user),
                       json={"reason": "Trasferimento"})
     assert own.status_code == 201
+
+
+# --- a refused withdrawal: notice and challenge in court (DOMAIN.md §3.4) -------------------------
+
+def test_a_refusal_is_notified_at_once_and_its_challenge_recorded(today, member_factory, board_user):
+    member = member_factory()
+    request = operations.request_withdrawal(member, {}, None)
+    operations.decide_withdrawal(request, {"outcome": "refused", "decided_on": today.isoformat(),
+                                           "reasons": "Debito verso la cooperativa"}, board_user)
+    assert request.notice_on == today and member.status == MemberStatus.ACTIVE
+    with pytest.raises(DomainError) as info:   # not before the notice
+        operations.record_withdrawal_challenge(request, {"challenged_on": "2026-11-25"}, board_user)
+    assert "challenged_on" in info.value.errors and request.challenged_on is None
+    with pytest.raises(DomainError) as info:   # not in the future
+        operations.record_withdrawal_challenge(request, {"challenged_on": "2026-11-27"}, board_user)
+    assert "challenged_on" in info.value.errors
+    operations.record_withdrawal_challenge(request, {"challenged_on": today.isoformat()}, board_user)
+    assert request.challenged_on == today   # on the notice day itself
+    assert db.session.scalar(sa.select(AuditEntry.action).where(
+        AuditEntry.action == "withdrawal.refusal_challenged", AuditEntry.object_id == str(request.id)))
+
+
+def test_only_a_refusal_can_be_challenged(client, today, member_factory, board, bearer, _db):
+    request = operations.request_withdrawal(member_factory(), {}, None)
+    accept(request, board)
+    _db.commit()
+    response = client.post(f"/api/v1/withdrawal-requests/{request.id}/challenge",
+                           json={"challenged_on": today.isoformat()}, headers=bearer(board))
+    assert response.status_code == 409 and response.json["code"] == "not_refused"

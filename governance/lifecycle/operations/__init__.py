@@ -31,7 +31,7 @@ from .deciding import (  # noqa: F401
 from .leaving import (  # noqa: F401
                       apply_due_exits,
                       decide_withdrawal,
-                      record_challenge,
+                      record_challenge, record_withdrawal_challenge,
                       record_exit,
                       request_withdrawal,
 )

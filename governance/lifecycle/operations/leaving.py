@@ -90,17 +90,26 @@ def decide_withdrawal(request: WithdrawalRequest, data: dict, actor) -> Withdraw
     if outcome == "refused" and not reasons:
         problems.add("reasons", _("The reasons for a refusal are mandatory: they are sent to the "
                                   "member (art. 2532 c.c.)."), "reasons_required")
+    # The day the decision reaches the member: today (the email below), or an earlier
+    # day when the board records a decision it notified on paper.
+    notice_on = parse_date(data.get("notice_on"), "notice_on", problems, required=False)
+    if notice_on is not None:
+        _check_notice_and_challenge(decided_on, notice_on, None, today, problems)
+    notice_on = notice_on or today
     problems.raise_if_any(priority=("validation", "decision_date", "reasons_required"))
     member = request.member
     request.decided_on = decided_on
     request.decided_by_id = getattr(actor, "id", None)
     request.decision_reasons = reasons
+    # art. 2532 c.3 c.c.: the membership ends on the day the acceptance is notified; the
+    # mutual relationship at the close of the financial year (request.effective_on).
+    request.notice_on = notice_on
     if outcome == "accepted":
         _ensure_member_can_leave(member)
         request.status = WithdrawalStatus.ACCEPTED
-        _create_exit(member, ExitKind.WITHDRAWAL, decided_on=decided_on,
-                     effective_on=request.effective_on, reasons=request.reason or reasons,
-                     notice_on=today, actor=actor, withdrawal_request=request)
+        _create_exit(member, ExitKind.WITHDRAWAL, decided_on=decided_on, effective_on=notice_on,
+                     mutual_ends_on=request.effective_on, reasons=request.reason or reasons,
+                     notice_on=notice_on, actor=actor, withdrawal_request=request)
     else:
         request.status = WithdrawalStatus.REFUSED
     db.session.flush()
@@ -131,6 +140,9 @@ def record_exit(member: Member, data: dict, actor) -> MemberExit:
         if decided_on and requested_on and requested_on > decided_on:
             problems.add("requested_on", _("The request cannot be after the decision (%(date)s).",
                                            date=day(decided_on)))
+        notice_on = parse_date(data.get("notice_on"), "notice_on", problems, required=False)
+        if notice_on is not None:
+            _check_notice_and_challenge(decided_on, notice_on, None, clock.today(), problems)
         problems.raise_if_any(priority=("validation", "decision_date"))
         request = db.session.scalar(sa.select(WithdrawalRequest).where(
             WithdrawalRequest.member_id == member.id, WithdrawalRequest.status == WithdrawalStatus.PENDING))
@@ -138,7 +150,7 @@ def record_exit(member: Member, data: dict, actor) -> MemberExit:
             request = request_withdrawal(member, {"requested_on": requested_on or decided_on,
                                                   "reason": data.get("reasons")}, actor)
         decide_withdrawal(request, {"outcome": "accepted", "decided_on": decided_on,
-                                    "reasons": data.get("reasons")}, actor)
+                                    "notice_on": data.get("notice_on"), "reasons": data.get("reasons")}, actor)
         return db.session.scalar(sa.select(MemberExit).where(MemberExit.member_id == member.id))
 
     lock(member)
@@ -181,13 +193,13 @@ def _check_notice_and_challenge(decided_on, notice_on, challenged_on, today, pro
 
 def _create_exit(member: Member, kind: ExitKind, *, decided_on: date, effective_on: date,
                  reasons: str | None, actor, notice_on: date | None = None,
-                 challenged_on: date | None = None,
+                 challenged_on: date | None = None, mutual_ends_on: date | None = None,
                  withdrawal_request: WithdrawalRequest | None = None) -> MemberExit:
     today = clock.today()
     if kind != ExitKind.WITHDRAWAL:
         _close_superseded_withdrawal(member, kind, decided_on, actor)
     exit_ = MemberExit(member=member, kind=kind, decided_on=decided_on, effective_on=effective_on,
-                       reasons=reasons, notice_on=notice_on, challenged_on=challenged_on,
+                       mutual_ends_on=mutual_ends_on, reasons=reasons, notice_on=notice_on, challenged_on=challenged_on,
                        withdrawal_request=withdrawal_request, loans_to_close=True,
                        refund_due_on=refund_due_on(effective_on),
                        recorded_by_id=getattr(actor, "id", None), created_at=clock.now())
@@ -282,3 +294,24 @@ def record_challenge(member: Member, data: dict, actor) -> MemberExit:
     audit.record(actor, "member.exclusion_challenged", exit_, summary=f"n. {member.number}",
                  changes={"challenged_on": [before, challenged_on]})
     return exit_
+
+
+def record_withdrawal_challenge(request: WithdrawalRequest, data: dict, actor) -> WithdrawalRequest:
+    """The member challenged the refusal of their withdrawal in court (art. 2532 c.2 c.c.:
+    within 60 days of the notice): record the date."""
+    lock(request)
+    if request.status != WithdrawalStatus.REFUSED or request.notice_on is None:
+        raise Conflict("not_refused", _("Withdrawal request %(id)d was not refused: there is no "
+                                        "refusal to challenge.", id=request.id))
+    problems = Problems()
+    challenged_on = parse_date(data.get("challenged_on"), "challenged_on", problems)
+    _check_notice_and_challenge(request.decided_on, request.notice_on, challenged_on, clock.today(), problems)
+    problems.raise_if_any()
+    before = request.challenged_on
+    request.challenged_on = challenged_on
+    db.session.flush()
+    member = request.member
+    register.add_history(member, actor, "member.withdrawal_refusal_challenged", {"challenged_on": [before, challenged_on]})
+    audit.record(actor, "withdrawal.refusal_challenged", request, summary=f"n. {member.number}",
+                 changes={"challenged_on": [before, challenged_on]})
+    return request
