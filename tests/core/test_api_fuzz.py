@@ -391,6 +391,22 @@ def _valid_bodies(ids: dict, today: date) -> dict:
                                                                      "reasons": "Motivi"},
         ("POST", "/api/v1/members/{number}/exit"): {"kind": "withdrawal", "date": day, "reasons": "Motivi"},
         ("POST", "/api/v1/auth/tokens"): {"email": "nobody@example.org", "password": "password-1234"},
+        ("POST", "/api/v1/members"): {
+            "first_name": "Mario", "last_name": "Rossi", "tax_code": factories.make_tax_code(
+                "Rossi", "Mario", date(1980, 5, 17)), "birth_date": "1980-05-17", "address": "Via Roma 1",
+            "email": "mario.rossi@example.org", "category": "worker", "admitted_on": day, "shares": 1},
+        ("PATCH", "/api/v1/members/{number}"): {"phone": "+39 02 7654321", "shares": 2, "note": "Correzione"},
+        ("POST", "/api/v1/members/{number}/share-payments"): {"amount": "25.00", "paid_on": day, "note": "N"},
+        ("POST", "/api/v1/members/{number}/withdrawal-requests"): {"reason": "Trasferimento", "requested_on": day},
+        ("POST", "/api/v1/accounts-approvals"): {"year": 2025, "approved_on": "2026-04-28"},
+        ("POST", "/api/v1/statute"): {"effective_from": "2027-01-01", "notice_days": 9, "share_value": "25.00",
+                                      "max_proxies_per_delegate": 3, "max_volunteer_percent": "50",
+                                      "loan_max_rate": "5.00", "note": "Delibera"},
+        ("POST", "/api/v1/users"): {"email": "nuovo@example.org", "full_name": "Nuovo", "roles": ["member"],
+                                    "member": ids["spare"], "password": "password-5678"},
+        ("POST", "/api/v1/loans/{account_id}/movements/{movement_id}/reversal"): {"reason": "Errore",
+                                                                                    "idempotency_key": "k1"},
+        ("POST", "/api/v1/motions/{motion_id}/room-vote"): {"against": [ids["other"]], "abstaining": []},
     }
 
 
