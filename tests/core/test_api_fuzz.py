@@ -212,7 +212,8 @@ def fuzz_world(today, api, user_factory, bearer):
               for _ in range(3)]
     user = user_factory(roles=["admin", "board", "secretary", "auditor", "member"], member=me)
     headers = bearer(user)
-    ids: dict = {"number": me.number, "user_id": user.id, "other": others[0].number, "spare": others[2].number}
+    ids: dict = {"number": me.number, "user_id": user.id, "other": others[0].number, "spare": others[2].number,
+                 "other2": others[1].number}
 
     def post(path, body=None):
         r = api.post(path, json=body, headers=headers)
@@ -367,7 +368,7 @@ def _valid_bodies(ids: dict, today: date) -> dict:
     day = today.isoformat()
     return {
         ("POST", "/api/v1/assemblies/{assembly_id}/attendance"): {"member": ids["other"], "present": True},
-        ("POST", "/api/v1/assemblies/{assembly_id}/proxies"): {"delegator": ids["spare"], "delegate": ids["other"]},
+        ("POST", "/api/v1/assemblies/{assembly_id}/proxies"): {"delegator": ids["spare"], "delegate": ids["other2"]},
         ("POST", "/api/v1/assemblies/{assembly_id}/open"): {"call": "first"},
         ("POST", "/api/v1/assemblies/{assembly_id}/agenda-items"): {"title": "Due", "description": "Testo"},
         ("POST", "/api/v1/assemblies"): {"kind": "ordinary", "title": "A", "first_call_at": _at(first, 9),
@@ -397,7 +398,7 @@ def _valid_bodies(ids: dict, today: date) -> dict:
             "email": "mario.rossi@example.org", "category": "worker", "admitted_on": day, "shares": 1},
         ("PATCH", "/api/v1/members/{number}"): {"phone": "+39 02 7654321", "shares": 2, "note": "Correzione"},
         ("POST", "/api/v1/members/{number}/share-payments"): {"amount": "25.00", "paid_on": day, "note": "N"},
-        ("POST", "/api/v1/members/{number}/withdrawal-requests"): {"reason": "Trasferimento", "requested_on": day},
+        ("POST", "/api/v1/members/{number}/withdrawal-requests"): {"reason": "Trasferimento"},
         ("POST", "/api/v1/accounts-approvals"): {"year": 2025, "approved_on": "2026-04-28"},
         ("POST", "/api/v1/statute"): {"effective_from": "2027-01-01", "notice_days": 9, "share_value": "25.00",
                                       "max_proxies_per_delegate": 3, "max_volunteer_percent": "50",
@@ -420,7 +421,7 @@ SWEEP_BUGS: dict[tuple, str] = {
 
 def _sweep_cases():
     out = []
-    for key in _valid_bodies({"other": 0, "spare": 0}, date(2026, 11, 26)):
+    for key in _valid_bodies({"other": 0, "spare": 0, "other2": 0}, date(2026, 11, 26)):
         marks = []
         bugs = {k: v for k, v in SWEEP_BUGS.items() if k[:2] == key}
         if bugs:
