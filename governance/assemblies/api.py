@@ -15,6 +15,7 @@ from ..core.errors import NotFound
 from ..core.permissions import NotAllowed, actor, can, permission
 from ..extensions import db
 from ..members.models import Member
+from ..members.queries import member_by_number
 from . import documents, operations, queries
 from .models import Minutes, Proxy
 from .schemas import (AssemblyCreateSchema, AttendanceSchema, ItemCreateSchema, ListQuerySchema, OpenSchema,
@@ -37,7 +38,7 @@ def _assembly(assembly) -> dict:
 
 
 def _member(number: int, field: str) -> Member:
-    member = db.session.scalar(sa.select(Member).where(Member.number == number))
+    member = member_by_number(number) if isinstance(number, int) else None
     if member is None:
         from ..core.errors import DomainError
         raise DomainError("validation", _("There is no member with register number %(n)s.", n=number), field=field)

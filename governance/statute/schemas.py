@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from ..core.api import PageQuerySchema
 
-from .parameters import PARAMETERS
+from .parameters import BY_NAME, PARAMETERS
 
 _OUT_FIELDS = {"int": ma.fields.Integer, "bool": ma.fields.Boolean, "money": ma.fields.String,
                "percent": ma.fields.String, "fraction": ma.fields.String}
@@ -63,7 +63,8 @@ class StatuteDayQuerySchema(ma.Schema):
 
 
 class StatuteHistoryQuerySchema(PageQuerySchema):
-    name = ma.fields.String(metadata={"description": "Only this parameter"})
+    name = ma.fields.String(validate=ma.validate.OneOf(sorted(BY_NAME)),
+                            metadata={"description": "Only this parameter"})
 
 
 class StatuteHistoryEntrySchema(ma.Schema):

@@ -1,6 +1,6 @@
 """JSON API of motions, ballots and the mission (API.md "Motions and ballots"): the same
 operations as the pages, errors as problem+json (wrong_assembly_kind, not_entitled 403,
-already_voted 409, voting_closed 409, proxy_not_entitled 403)."""
+already_voted 409, voting_closed 409, proxy_not_entitled 422)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -169,7 +169,7 @@ def room_vote(args, motion_id: int):
 @permission(P.BALLOT_CAST)
 @blp.arguments(BallotCreateSchema)
 @blp.response(201, ReceiptSchema)
-@blp.alt_response(403, schema=ProblemSchema, description="not_entitled, proxy_not_entitled")
+@blp.alt_response(403, schema=ProblemSchema, description="not_entitled")
 @blp.alt_response(409, schema=ProblemSchema, description="already_voted, voting_closed")
 def cast_ballot(args, motion_id: int):
     """A ballot: yes, no or abstain; `on_behalf_of` a delegator's number for a proxy vote.

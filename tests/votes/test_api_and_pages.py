@@ -52,7 +52,7 @@ def test_ballots_over_the_api_receipt_already_voted_closed_not_entitled_and_prox
     proxy = api.post(url, headers=voter, json={"choice": "no", "on_behalf_of": session.members[3].number})
     assert proxy.status_code == 201
     not_mine = api.post(url, headers=voter, json={"choice": "no", "on_behalf_of": session.members[2].number})
-    assert (not_mine.status_code, not_mine.json["code"]) == (403, "proxy_not_entitled")
+    assert (not_mine.status_code, not_mine.json["code"]) == (422, "proxy_not_entitled")
     absent = api.post(url, headers=bearer(session.users[2]), json={"choice": "yes"})
     assert (absent.status_code, absent.json["code"]) == (403, "not_entitled")
     assert api.post(url, headers=voter, json={"choice": "maybe"}).status_code == 422

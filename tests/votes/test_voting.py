@@ -78,6 +78,16 @@ def test_an_election_is_secret_by_default_and_correspondence_needs_the_text_in_t
     assert _code(lambda: _motion(session, by_correspondence=True)) == ("validation", 422)
 
 
+def test_correspondence_only_where_the_statute_allows_it():
+    """DOMAIN.md §1 remote_voting_allowed (art. 2538 c.6 c.c.), read on the assembly's day."""
+    from governance.core import clock
+    from governance.statute.operations import change_parameters
+    session = build_session(status="draft")
+    change_parameters({"remote_voting_allowed": False}, clock.today(), factories.UserFactory(roles=["admin"]))
+    assert _code(lambda: _motion(session, by_correspondence=True)) == ("validation", 422)
+    assert _motion(session, by_correspondence=False).by_correspondence is False
+
+
 # --- amendments end to end ------------------------------------------------------------------
 
 def test_amendment_flow_admitted_amendment_is_voted_first_and_changes_the_text():
@@ -182,7 +192,7 @@ def test_a_delegate_casts_one_ballot_per_proxy_and_may_vote_differently():
     assert _code(lambda: operations.cast_ballot(motion.id, user, "no", on_behalf_of=absent_a.number)) \
         == ("already_voted", 409)
     assert _code(lambda: operations.cast_ballot(motion.id, user, "no", on_behalf_of=absent_b.number)) \
-        == ("proxy_not_entitled", 403)
+        == ("proxy_not_entitled", 422)
     rows = {p.member_id: (p.cast_by_id, p.choice.value) for p in db.session.scalars(sa.select(VoteParticipation))}
     assert rows[absent_a.id] == (delegate.id, "no") and rows[delegate.id] == (None, "yes")
 
@@ -193,7 +203,7 @@ def test_a_delegator_present_in_person_voids_the_proxy():
     motion = _motion(session)
     operations.open_vote(motion, _secretary())
     assert _code(lambda: operations.cast_ballot(motion.id, session.users[0], "yes",
-                                                on_behalf_of=session.members[1].number)) == ("proxy_not_entitled", 403)
+                                                on_behalf_of=session.members[1].number)) == ("proxy_not_entitled", 422)
 
 
 def test_room_vote_all_present_in_favour_except_the_named():

@@ -6,11 +6,13 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ...assemblies.models import AgendaItem, AssemblyStatus
+from ...assemblies.rules import rome_day
 from ...core import audit, clock, inputs
 from ...core.errors import Conflict, DomainError
 from ...core.formatting import day
 from ...core.inputs import Problems
 from ...extensions import db
+from ...statute.queries import value_on
 from .. import queries, rules
 from ..models import Amendment, AmendmentStatus, Comment, Motion, MotionStatus, SubjectLabel
 
@@ -72,6 +74,9 @@ def create_motion(item: AgendaItem, data: dict, actor) -> Motion:
     if by_correspondence and assembly.status != AssemblyStatus.DRAFT:
         problems.add("by_correspondence", _("Only a motion written before the convocation is published can be "
                                             "voted by correspondence: its full text must be in the notice."))
+    elif by_correspondence and not value_on("remote_voting_allowed", rome_day(assembly.first_call_at)):
+        problems.add("by_correspondence", _("The statute does not allow voting by correspondence or by "
+                                            "electronic means (art. 2538 c.6 c.c.)."))
     if deadline is not None and deadline >= assembly.first_call_at:
         problems.add("amendments_until", _("The deadline for amendments must come before the first call "
                                            "(%(when)s).", when=day(assembly.first_call_at)))

@@ -109,16 +109,16 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     voter_id, cast_by = me, None
     if on_behalf_of is not None:
         if channel is not Channel.ONLINE:
-            raise DomainError("proxy_not_entitled", _("A delegate votes for the delegator at the session only."),
-                              status=403)
+            raise DomainError("proxy_not_entitled", _("A delegate votes for the delegator at the session only."))
         assembly = db.session.get(Assembly, assembly_id)
-        voter_id = db.session.scalar(sa.select(Member.id).where(Member.number == on_behalf_of))
+        voter_id = db.session.scalar(sa.select(Member.id).where(Member.number == on_behalf_of)) \
+            if 0 < on_behalf_of <= 2**31 - 1 else None
         if voter_id is None or voter_id == me or queries.live_proxy(assembly, voter_id, me) is None:
             raise DomainError("proxy_not_entitled", _("Member n. %(n)d did not give you a proxy for this "
-                                                      "assembly.", n=on_behalf_of), status=403)
+                                                      "assembly.", n=on_behalf_of))
         if queries.present_in_person(assembly, voter_id):
             raise DomainError("proxy_not_entitled", _("Member n. %(n)d is present in person and votes "
-                                                      "themself: the proxy is void.", n=on_behalf_of), status=403)
+                                                      "themself: the proxy is void.", n=on_behalf_of))
         cast_by = me
         on_roll = queries.roll_and_presence(assembly_id, voter_id, me)[0]
     if channel is Channel.CORRESPONDENCE:  # before the session: the live roll, nobody is "present"
