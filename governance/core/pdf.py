@@ -63,6 +63,20 @@ class Document(FPDF):
         self.set_x(self.l_margin)
         self.cell(0, 5, latin1(_("page %(page)d of %(pages)s", page=self.page_no(), pages="{nb}")), align="R")
 
+    def letterhead(self) -> None:
+        """Under the cooperative's name: registered office, tax code / VAT number and the
+        number in the register of cooperatives (settings), as on a letter's paper."""
+        from flask_babel import gettext as _
+        config = current_app.config
+        parts = [config.get("COOPERATIVE_ADDRESS")]
+        if config.get("COOPERATIVE_TAX_CODE"):
+            parts.append(_("Tax code and VAT no. %(code)s", code=config["COOPERATIVE_TAX_CODE"]))
+        if config.get("COOPERATIVE_REGISTER"):
+            parts.append(_("Register of cooperatives no. %(number)s", number=config["COOPERATIVE_REGISTER"]))
+        self.set_y(self.get_y() - 2)
+        self.paragraph(" · ".join(p for p in parts if p), size=8)
+        self.ln(4)
+
     def paragraph(self, text: str, size: int = 10, style: str = ""):
         self.set_font("Helvetica", style, size)
         self.multi_cell(0, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
