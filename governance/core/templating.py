@@ -16,7 +16,12 @@ def init_app(app):
     app.add_template_filter(formatting.number, "num")
     app.add_template_filter(formatting.percent, "pct")
     app.add_template_filter(formatting.label, "label")
-    app.jinja_env.globals.update(days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
+    def page_has_errors(form=None) -> bool:
+        """A form on this page came back with errors (the page's title says so)."""
+        from flask import g
+        return bool(g.get("form_errors") or (form is not None and getattr(form, "errors", None)))
+
+    app.jinja_env.globals.update(page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
                                  audit_changes=audit.change_lines)
 
     @app.context_processor

@@ -262,3 +262,16 @@ def test_history_shows_values_as_people_read_them(client, login, board_user, reg
     html = login(board_user).get("/members/1").get_data(as_text=True)
     assert "<del>Worker member</del>" in html
     assert "21/03/1994" in html
+
+
+def test_a_failed_form_has_a_summary_that_takes_focus_and_says_error_in_the_title(client, login, board_user):
+    board_user.locale = "it"
+    login(board_user)
+    response = client.post("/members/new", data={"first_name": "Mario"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r"<title>Errore: ", html)
+    summary = html[html.index('id="error-summary"') - 60:]
+    assert 'tabindex="-1" autofocus' in summary[:300] and 'role="alert"' in summary[:300]
+    assert '<a class="alert-link" href="#last_name">' in summary  # each field in error, linked
+    assert "problemi da correggere" in summary
