@@ -49,6 +49,19 @@ class Config:
     # that email's logins until the window has passed.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+    # Per client address (Flask-Limiter, core.limits): failed logins across all emails
+    # (password spraying), and public applications (each one emails and starts the
+    # board's 60-day term). Limits as Flask-Limiter reads them ("10 per hour").
+    LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30 per 15 minutes")
+    APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10 per hour")
+    # Where the counts live: memory:// (one process), redis://host:6379/0 in production
+    # (shared by every worker, kept across restarts).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies stand in front (X-Forwarded-For/-Proto/-Host are trusted
+    # from that many hops only); 0: none, the headers are ignored.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    # Strict-Transport-Security max-age; 0 sends no HSTS header (development).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 0))
     PASSWORD_RESET_MAX_AGE = 2 * 3600
 
     # Bootstrap-Flask serves Bootstrap's files from this server, never from a CDN.
@@ -91,12 +104,27 @@ class TestConfig(Config):
     DEFAULT_LANGUAGE = "en"
     MAIL_SERVER = None
     SERVER_NAME = None
+    # Every test client speaks from 127.0.0.1: the per-address limits are tested with
+    # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
+    APPLY_RATE_LIMIT = "100000 per hour"
+    LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
 
 
 class ProductionConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # no default: check() refuses to start without
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 86400))
+
+    @staticmethod
+    def check(config) -> None:
+        """Refuse to start with a guessable SECRET_KEY or a PUBLIC_BASE_URL in clear."""
+        from governance.core.security import check_production_settings
+        check_production_settings(config)
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}

@@ -5,6 +5,7 @@ from wtforms import (BooleanField, SelectField, DateField, EmailField, IntegerFi
                      SelectChoice, SelectMultipleField, StringField, widgets)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..auth.models import FULL_NAME_MAX
 from ..core.permissions import Role
 
 def _strip(value):
@@ -23,7 +24,7 @@ def _role_choices():
 
 
 class UserEditForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=FULL_NAME_MAX)])
     roles = MultiCheckboxField(_l("Roles"), choices=_role_choices, validate_choice=True)
     member = IntegerField(_l("Linked member (register number)"),
                                  validators=[Optional(), NumberRange(min=1)],

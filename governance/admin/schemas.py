@@ -2,6 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ..auth.models import FULL_NAME_MAX
 from ..core.api import PageQuerySchema
 from ..core.permissions import Role
 
@@ -28,7 +29,7 @@ class AdminUserSchema(ma.Schema):
 
 class AdminUserCreateSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=validate.Length(max=254))
-    full_name = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    full_name = ma.fields.String(load_default="", validate=validate.Length(max=FULL_NAME_MAX))
     roles = ma.fields.List(ma.fields.String(validate=validate.OneOf(ROLE_VALUES)), required=True)
     member = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                                metadata={"description": "Register number to link."})
@@ -40,7 +41,7 @@ class AdminUserCreateSchema(ma.Schema):
 
 
 class AdminUserUpdateSchema(ma.Schema):
-    full_name = ma.fields.String(validate=validate.Length(max=200))
+    full_name = ma.fields.String(validate=validate.Length(max=FULL_NAME_MAX))
     roles = ma.fields.List(ma.fields.String(validate=validate.OneOf(ROLE_VALUES)))
     member = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1),
                                metadata={"description": "Register number to link; null unlinks."})
@@ -93,7 +94,8 @@ class OutboxMessageSchema(ma.Schema):
 
 
 class OutboxMessageDetailSchema(OutboxMessageSchema):
-    body = ma.fields.String()
+    body = ma.fields.Function(lambda m: m.shown_body, metadata={
+        "description": "The text sent; personal links (password reset, activation) hidden."})
 
 
 class OutboxQuerySchema(PageQuerySchema):

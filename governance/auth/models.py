@@ -15,13 +15,18 @@ from ..extensions import db
 from ..core.types import AwareDateTime, StrEnum
 
 
+# A login's name is a member's first name (100) + a space + last name (200): the login
+# made at admission carries it, so the widths agree (members.first_name/last_name).
+FULL_NAME_MAX = 301
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), nullable=False, unique=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
-    full_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    full_name: Mapped[str] = mapped_column(sa.String(FULL_NAME_MAX), nullable=False, default="")
     locale: Mapped[str] = mapped_column(sa.String(5), nullable=False, default="it")
     # An account is active once it may log in (admitted members activate by emailed link).
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)

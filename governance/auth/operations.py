@@ -12,24 +12,40 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
-from ..core import audit, clock, formatting, inputs, tokens
+from ..core import audit, clock, formatting, inputs, limits, tokens
 from ..core.errors import DomainError, NotFound
 from ..core.permissions import AUDITED_ROLES, Role, user_has_role
 from ..extensions import db
 from . import passwords, throttling
-from .models import ApiToken, User, UserRole
+from .models import FULL_NAME_MAX, ApiToken, User, UserRole
 
 LOCALES = ("it", "en")
 # Granting these roles is told to the other administrators and to the board.
 PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.BOARD})
 
 
+# Failed sign-ins per client address, across every email (core.limits): password
+# spraying tries one password on many accounts and never trips the per-email lock.
+ADDRESS_FAILURES = ("LOGIN_ADDRESS_FAILURE_LIMIT", "login-failures")
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def lookup_email(raw) -> str:
+    """An email typed to find an account (login, forgotten password): trimmed and
+    lower-cased; one that could not be stored (control characters, NUL, too long) is
+    refused with the field's message instead of reaching the database."""
+    try:
+        value = inputs.text(raw, max_length=inputs.EMAIL_MAX_LENGTH)
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field="email") from None
+    return (value or "").lower()
+
+
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    return db.session.scalar(sa.select(User).where(User.email == lookup_email(email)))
 
 
 def _audited(actor) -> bool:
@@ -51,10 +67,12 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> U
     The message does not say which of the two was wrong, and an unknown email takes as
     long as a wrong password. Too many recent attempts for the email refuse even the
     right password ('too_many_attempts', 429) until the window has passed."""
-    email = normalise_email(email)
+    limits.refuse_if_exhausted(*ADDRESS_FAILURES, remote_addr)
+    email = lookup_email(email)
     throttling.count_attempt(email)
     user = find_user_by_email(email) if email else None
     if not passwords.matches(user.password_hash if user is not None else None, password):
+        limits.count(*ADDRESS_FAILURES, remote_addr)
         raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
     throttling.clear(email)
     if not user.is_active:
@@ -114,7 +132,7 @@ def create_user(email: str, password: str | None, roles, *, full_name: str = "",
     (see send_password_reset)."""
     problems = inputs.Problems()
     email = problems.take("email", inputs.email, email, required=True)
-    full_name = problems.take("full_name", inputs.text, full_name, max_length=200, name=True) or ""
+    full_name = problems.take("full_name", inputs.text, full_name, max_length=FULL_NAME_MAX, name=True) or ""
     problems.raise_if_any()
     if find_user_by_email(email) is not None:
         raise DomainError("validation", _("A user with this email already exists."), field="email")
@@ -206,7 +224,7 @@ def update_user(user: User, *, actor, roles=None, member=..., active: bool | Non
         user.is_active_account = bool(active)
     if full_name is not None:
         try:
-            user.full_name = inputs.text(full_name, max_length=200, name=True) or ""
+            user.full_name = inputs.text(full_name, max_length=FULL_NAME_MAX, name=True) or ""
         except inputs.InvalidInput as problem:
             raise DomainError("validation", problem.message, field="full_name") from None
     db.session.flush()

@@ -2,10 +2,12 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from .passwords import MAX_LENGTH  # one limit for passwords everywhere
+
 
 class CredentialsSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=validate.Length(max=254))
-    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
     name = ma.fields.String(load_default=None, validate=validate.Length(max=100),
                             metadata={"description": "What the token is for (default: api)."})
 
@@ -57,8 +59,8 @@ class PreferencesSchema(ma.Schema):
 
 
 class PasswordChangeSchema(ma.Schema):
-    current_password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=200))
-    new_password = ma.fields.String(required=True, load_only=True)
+    current_password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    new_password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
 
 
 class PasswordResetRequestSchema(ma.Schema):
@@ -66,7 +68,7 @@ class PasswordResetRequestSchema(ma.Schema):
 
 
 class PasswordResetSchema(ma.Schema):
-    password = ma.fields.String(required=True, load_only=True)
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
 
 
 class AuthMessageSchema(ma.Schema):

@@ -4,7 +4,8 @@ Per key (an email): every attempt is counted BEFORE the password is checked, by 
 atomic upsert, so forty parallel guesses get forty distinct counts and only the first
 LOGIN_MAX_FAILURES are checked at all. A success deletes the count; failures keep it
 (committed although the request fails). After the window the count starts again.
-Per client address, Flask-Limiter (core.limits) adds a limit across all emails.
+Per client address, core.limits (Flask-Limiter) adds a limit on failures across all
+emails (LOGIN_ADDRESS_FAILURE_LIMIT), counted in auth.operations.authenticate.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..core import clock
-from ..core.errors import DomainError
+from ..core.limits import TooManyRequests
 from ..core.request_cycle import keep_changes_despite_error
 from ..extensions import db
 from .models import LoginThrottle
@@ -51,10 +52,11 @@ def count_attempt(key: str) -> None:
     if attempts > config["LOGIN_MAX_FAILURES"]:
         if window_start.tzinfo is None:
             window_start = window_start.replace(tzinfo=now.tzinfo)
-        wait = max(1, int((window_start + window - now).total_seconds() // 60) + 1)
-        raise DomainError("too_many_attempts", _(
+        seconds = max(1, int((window_start + window - now).total_seconds()))
+        wait = seconds // 60 + 1
+        raise TooManyRequests(_(
             "Too many failed attempts for this account: try again in %(minutes)d minutes, "
-            "or reset the password.", minutes=wait), status=429)
+            "or reset the password.", minutes=wait), seconds, code="too_many_attempts")
 
 
 def clear(key: str) -> None:

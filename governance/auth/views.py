@@ -28,7 +28,11 @@ def login():
             user = operations.authenticate(form.email.data, form.password.data, request.remote_addr)
         except DomainError as error:
             form.password.errors.append(error.message)
-            return render_template("auth/login.html", form=form), 422
+            response = make_response(render_template("auth/login.html", form=form),
+                                     429 if error.status == 429 else 422)
+            if getattr(error, "retry_after", None):
+                response.headers["Retry-After"] = str(error.retry_after)
+            return response
         login_user(user, remember=form.remember.data)
         session["lang"] = user.locale
         return redirect(safe_next(request.args.get("next")))

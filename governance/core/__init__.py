@@ -5,7 +5,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from . import api, outbox, request_cycle, templating, views
+    from . import api, limits, outbox, request_cycle, security, templating, views
+    security.init_app(app)  # first: its headers go on every answer, errors included
+    limits.init_app(app)
     api.init_app(app)
     request_cycle.init_app(app)
     templating.init_app(app)

@@ -16,11 +16,13 @@ from .errors import DomainError
 PROBLEM_TITLES = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
     405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
-    415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error",
+    415: "Unsupported Media Type", 422: "Unprocessable Content",
+    429: "Too Many Requests", 500: "Internal Server Error",
 }
 DEFAULT_CODES = {400: "malformed", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 413: "too_large",
-                 415: "content_type", 422: "validation", 500: "internal"}
+                 415: "content_type", 422: "validation", 429: "too_many_requests",
+                 500: "internal"}
 
 
 def problem(status: int, detail: str, code: str | None = None,
@@ -82,6 +84,8 @@ class GovernanceApi(Api):
             return problem(422, "Some fields are not valid: " + ", ".join(sorted(errors)),
                            "validation", errors)
         detail = data.get("message") or error.description or PROBLEM_TITLES.get(status, "Error")
+        if status == 429:  # Flask-Limiter's description is the limit itself ("10 per 1 hour")
+            detail = f"Too many requests from this address (at most {error.description}); try again later."
         response = problem(status, str(detail), data.get("code"))
         if getattr(error, "valid_methods", None):  # 405: RFC 9110 wants the Allow header
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))

@@ -15,6 +15,7 @@ MESSAGES = {
     409: lambda: _("This action is not possible in the current state."),
     413: lambda: _("The file is too large."),
     422: lambda: _("The data sent is not valid."),
+    429: lambda: _("Too many requests from your connection: wait a little and try again."),
     500: lambda: _("Something went wrong on our side. The change was not saved."),
 }
 

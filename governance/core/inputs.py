@@ -65,6 +65,17 @@ def text(raw: Any, *, max_length: int, required: bool = False, multiline: bool =
     return value
 
 
+def search(raw: Any, *, field: str = "q", max_length: int = 100) -> str:
+    """A search box or query-string filter (`?q=`): trimmed text, "" when empty. What
+    no stored text can hold (a NUL byte, control characters) is refused at once with
+    a 422 naming the parameter, instead of reaching the database."""
+    try:
+        value = text(raw if isinstance(raw, str) else None, max_length=10_000)
+    except InvalidInput as problem:
+        raise DomainError("validation", problem.message, field=field) from None
+    return (value or "")[:max_length]
+
+
 def email(raw: Any, *, required: bool = False) -> str | None:
     """One email address, checked by email-validator (no second address, no comma, no
     line break), lower-cased. The domain is not looked up (no network in a request)."""

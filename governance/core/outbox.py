@@ -16,6 +16,7 @@ OUTBOX_MAX_ATTEMPTS attempts. Delivery never turns a committed change into an er
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import time
 from datetime import datetime, timedelta
@@ -96,6 +97,21 @@ class OutboxMessage(db.Model):
         back_populates="message", cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    @property
+    def shown_body(self) -> str:
+        """The body as the outbox pages and API show it: in a sensitive message every
+        link is hidden, so whoever reads the outbox (an administrator) cannot reset a
+        password or activate an account that is not theirs."""
+        if not self.sensitive:
+            return self.body
+        from flask_babel import gettext as _
+        hidden = _("[personal link hidden]")
+        return _LINK.sub(lambda match: hidden, self.body)
+
+
+# Any link, up to the first blank; a token never contains one.
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 class OutboxAttachment(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import g, has_app_context, request
+from flask import g, has_app_context, make_response, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -77,7 +77,10 @@ def init_app(app):
             return problem(415, f"Send the body as {' or '.join(sorted(allowed))} "
                                 f"(got {request.mimetype or 'no Content-Type'}).", "content_type")
         if request.mimetype == "application/json":
-            body = request.get_json(silent=True)
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:  # [[[[... 100,000 deep: the parser gives up, we answer 400
+                return problem(400, "The body is nested too deeply.", "malformed")
             if body is None:
                 return problem(400, "The body is not valid JSON.", "malformed")
             if not isinstance(body, dict):
@@ -106,11 +109,15 @@ def init_app(app):
     def handle_domain_error(error: DomainError):
         _finish_failed_request()
         if request.path.startswith("/api/"):
-            return problem_from_domain(error)
-        if error.status == 401:
+            response = problem_from_domain(error)
+        elif error.status == 401:
             from flask import redirect, url_for
             return redirect(url_for("auth.login", next=request.full_path))
-        return render_error_page(error.status, error.message)
+        else:
+            response = make_response(render_error_page(error.status, error.message))
+        if getattr(error, "retry_after", None):  # 429 (core.limits): when to come back
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -11,7 +11,7 @@ from flask import Response, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from ..core import clock
+from ..core import clock, limits
 from ..core.api import ProblemSchema, paginate
 from ..core.errors import DomainError
 from ..authz import P
@@ -108,8 +108,12 @@ def _applicant_token_required() -> None:
 @blp.doc(security=[])  # no token: anyone may apply
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationCreatedSchema)
-@blp.alt_response(422, schema=ProblemSchema, description="validation, tax_code, duplicate_application, "
-                                                         "already_member")
+@blp.alt_response(422, schema=ProblemSchema, description="validation, tax_code, duplicate_application "
+                                                         "(the same for a member or a pending "
+                                                         "applicant; the details go by email to the "
+                                                         "address on file)")
+@blp.alt_response(429, schema=ProblemSchema, description="too_many_requests (APPLY_RATE_LIMIT)")
+@limits.per_address("APPLY_RATE_LIMIT", "apply")
 def create_application(args):
     """Apply for membership (no login).
 

@@ -65,6 +65,20 @@ def admitted(application, member, *, letter: bytes, activation_url, amount_due):
         payment=_later(lambda: payment_details(member_reference(member))))
 
 
+def duplicate_application(pending, *, attempted_email: str | None):
+    """Someone applied again with the tax code of an application still open: told to
+    the address of that application, not to whoever typed the tax code."""
+    return _to_applicant(pending, _l("A new application with your tax code"),
+                         "duplicate_application.txt", attempted_email=attempted_email)
+
+
+def application_from_a_member(member: Member, *, attempted_email: str | None):
+    """Someone applied with the tax code of an active member: told to the member."""
+    return _to_member(member, _l("A new application with your tax code"),
+                      "application_from_member.txt", attempted_email=attempted_email,
+                      login_url=public_url("auth.login"))
+
+
 def rejected(application, *, appeal_deadline):
     return _to_applicant(application, _l("Your application for membership"), "rejected.txt",
                          appeal_deadline=appeal_deadline)

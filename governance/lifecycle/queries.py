@@ -1,8 +1,6 @@
 """Read helpers of the membership lifecycle, used by the views, the API and the report."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..core import csvio
 from ..core.audit import AuditEntry
 from ..core.errors import NotFound
 from ..extensions import db
@@ -315,25 +314,16 @@ CSV_PARTS = ("lines", "counts")
 
 
 def report_csv(report: MembershipReport, part: str = "lines") -> str:
-    """The report as CSV: its lines (one per admission, refusal, appeal, exit), or the
-    counts per category (one row per section, one column per category)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    """The report as CSV (core.csvio, plain form: formulas in names and reasons are
+    neutralised like in every other CSV): its lines (one per admission, refusal, appeal,
+    exit), or the counts per category (one row per section, one column per category)."""
     if part == "counts":
-        writer.writerow(["section", "year"] + [c.value for c in Category] + ["total"])
-        for section in SECTIONS:
-            counts = report.counts(section)
-            writer.writerow([section, report.year] + [counts[c] for c in Category]
-                            + [report.total(section)])
-        return out.getvalue()
-    writer.writerow(CSV_HEADER)
-    for section in SECTIONS:
-        for line in report.lines.get(section, []):
-            writer.writerow([section, line.on.isoformat(), line.number or "", _csv_safe(line.name),
-                             line.category.value, line.outcome, _csv_safe(line.reasons or "")])
-    return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        def count_rows():
+            for section in SECTIONS:
+                counts = report.counts(section)
+                yield [section, report.year] + [counts[c] for c in Category] + [report.total(section)]
+        return csvio.text(["section", "year"] + [c.value for c in Category] + ["total"], count_rows())
+    return csvio.text(CSV_HEADER, (
+        [section, line.on, line.number or "", line.name, line.category.value, line.outcome,
+         line.reasons or ""]
+        for section in SECTIONS for line in report.lines.get(section, [])))

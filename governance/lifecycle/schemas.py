@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ..auth import passwords
 from ..core.api import MoneyField, PageQuerySchema
 from ..members.models import Category
 from .models import AppealStatus, ApplicationStatus, ExitKind, WithdrawalStatus
@@ -50,7 +51,8 @@ class ApplicationCreateSchema(Input):
     shares = ma.fields.Integer(required=True, strict=True,
                                metadata={"description": "Shares subscribed (at least the statute minimum)."})
     password = ma.fields.String(required=True, load_only=True,
-                                metadata={"description": "At least 10 characters: to follow the application; "
+                                validate=validate.Length(max=passwords.MAX_LENGTH),
+                                metadata={"description": "10 to 200 characters: to follow the application; "
                                                          "becomes the member's password when admitted."})
     accepts_statute = ma.fields.Boolean(required=True, metadata={"description": "Must be true."})
     accepts_privacy = ma.fields.Boolean(required=True, metadata={"description": "Must be true."})
@@ -69,8 +71,9 @@ class ApplicationCreatedSchema(ma.Schema):
 
 
 class ApplicantCredentialsSchema(Input):
-    email = ma.fields.String(required=True)
-    password = ma.fields.String(required=True, load_only=True)
+    email = ma.fields.String(required=True, validate=validate.Length(max=254))
+    password = ma.fields.String(required=True, load_only=True,
+                                validate=validate.Length(max=passwords.MAX_LENGTH))
 
 
 class ApplicantTokenSchema(ma.Schema):

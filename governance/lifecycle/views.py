@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core import clock, confirm, inputs
+from ..core import clock, confirm, inputs, limits
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.forms import show_errors
@@ -51,6 +51,7 @@ def _amount_preview(raw, share_value):
 
 @bp.route("/apply", methods=["GET", "POST"])
 @permission(PUBLIC)
+@limits.per_address("APPLY_RATE_LIMIT", "apply")  # shared with the API: each one emails
 def apply():
     """The public application form (persons and legal persons)."""
     form = ApplicationForm()
@@ -477,7 +478,9 @@ def member_lookup():
         number = int(request.args.get("number", ""))
     except ValueError:
         flash(_("Give a register number."), "warning")
-        return redirect(request.referrer or url_for("lifecycle.withdrawals"))
+        # Back to the withdrawals page, never to the Referer: a header the browser fills
+        # from wherever the user came, so a redirect there could lead to another site.
+        return redirect(url_for("lifecycle.withdrawals"))
     return redirect(url_for("lifecycle.member_lifecycle", number=number))
 
 

@@ -5,7 +5,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from ..core import clock
+from ..core import clock, inputs
 from ..core.api import PageQuerySchema, ProblemSchema, paginate
 from ..core.errors import DomainError
 from ..authz import P
@@ -40,7 +40,7 @@ def member_payload(member: Member, seniority_days: int) -> dict:
 
 
 def _filter(args: dict) -> queries.RegisterFilter:
-    return queries.RegisterFilter(q=(args.get("q") or "").strip(), category=args.get("category"),
+    return queries.RegisterFilter(q=inputs.search(args.get("q")), category=args.get("category"),
                                   status=args.get("status"))
 
 

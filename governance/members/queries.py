@@ -10,7 +10,7 @@ from typing import Iterator
 
 import sqlalchemy as sa
 
-from ..core import clock
+from ..core import clock, inputs
 from ..extensions import db
 from ..statute.queries import history_of_values, value_on
 from . import rules
@@ -44,7 +44,7 @@ class RegisterFilter:
                 return enum_class(raw) if raw else None
             except ValueError:
                 return None
-        return cls(q=(args.get("q") or "").strip()[:100],
+        return cls(q=inputs.search(args.get("q")),
                    category=enum_or_none(Category, args.get("category")),
                    status=enum_or_none(MemberStatus, args.get("status")),
                    shares_due=args.get("shares") == "due")

@@ -32,7 +32,9 @@ def parameters(args):
 @blp.arguments(StatuteChangeSchema)
 @blp.response(201, StatuteChangeResultSchema)
 @blp.alt_response(422, schema=ProblemSchema,
-                  description="validation: unknown parameter or invalid value, per name; nothing stored")
+                  description="validation: unknown parameter or invalid value, per name; "
+                              "retroactive_change: effective_from in the past without correction; "
+                              "reasons_required: a correction without a note; nothing stored")
 def change(args):
     """Change one or more parameters from `effective_from`: `{name: value, ..., effective_from}`.
 
@@ -40,8 +42,9 @@ def change(args):
     """
     effective_from = args.pop("effective_from")
     note = args.pop("note", None)
-    rows = operations.change_parameters(args, effective_from, actor(),
-                                        note=note)
+    correction = args.pop("correction", False)
+    rows = operations.change_parameters(args, effective_from, actor(), note=note,
+                                        correction=correction)
     stored = {row.name: BY_NAME[row.name].dump(BY_NAME[row.name].parse(row.value)) for row in rows}
     return {"effective_from": effective_from, "note": note, **stored}
 

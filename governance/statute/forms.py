@@ -1,7 +1,7 @@
 """Statute parameter forms: input shape only; parsing and bounds are in parameters.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .parameters import PARAMETERS
@@ -25,3 +25,5 @@ class ChangeParameterForm(FlaskForm):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
                          description=_l("Why, e.g. the assembly resolution that changed the statute."))
+    correction = BooleanField(_l("This corrects a value entered wrongly (effective date in the past; "
+                                 "give the reason in the note)"))

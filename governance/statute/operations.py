@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..core import audit, clock
+from ..core import audit, clock, inputs
+from ..core.formatting import day
 from ..core.errors import DomainError
 from ..extensions import db
 from .models import StatuteValue
@@ -15,12 +16,30 @@ from . import words
 from .queries import forget_cached_values, value_on
 
 
-def change_parameters(values: dict[str, Any], effective_from: date, actor, note: str | None = None
-                      ) -> list[StatuteValue]:
+def change_parameters(values: dict[str, Any], effective_from: date, actor, note: str | None = None,
+                      *, correction: bool = False) -> list[StatuteValue]:
     """Record new values of one or more parameters from `effective_from`.
-    All-or-nothing: one invalid value rejects the whole change."""
+    All-or-nothing: one invalid value rejects the whole change.
+
+    The past is not rewritten by a change: decisions already taken were taken under
+    the values then in force. An `effective_from` before today is only a correction
+    of a value entered wrongly (`correction=True`), with its reason in the note, and
+    is audited as such ('statute.correction')."""
     if not values:
         raise DomainError("validation", _("Give at least one parameter to change."), field="name")
+    try:
+        note = inputs.text(note, max_length=2000, multiline=True)
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field="note") from None
+    retroactive = effective_from < clock.today()
+    if retroactive and not correction:
+        raise DomainError("retroactive_change", _(
+            "%(date)s is in the past: a change applies from today or later. To correct a value "
+            "entered wrongly, mark the change as a correction and give the reason.",
+            date=day(effective_from)), field="effective_from")
+    if retroactive and not note:
+        raise DomainError("reasons_required", _("A correction of the past needs its reason in the note."),
+                          field="note")
     errors: dict[str, list[str]] = {}
     parsed: dict[str, Any] = {}
     for name, raw in values.items():
@@ -44,7 +63,9 @@ def change_parameters(values: dict[str, Any], effective_from: date, actor, note:
                            created_by_email=getattr(actor, "email", None), note=note)
         db.session.add(row)
         created.append(row)
-        audit.record(actor, "statute.change", row, summary=f"{name} from {effective_from.isoformat()}",
+        audit.record(actor, "statute.correction" if retroactive else "statute.change", row,
+                     summary=f"{name} from {effective_from.isoformat()}"
+                             + (f": {note}" if retroactive else ""),
                      changes={name: [parameter.dump(previous), parameter.dump(value)]})
     db.session.flush()
     forget_cached_values()

@@ -51,6 +51,9 @@ StatuteChangeSchema = type("StatuteChangeSchema", (ma.Schema,), {
     "Meta": type("Meta", (), {"unknown": ma.INCLUDE}),
     "effective_from": ma.fields.Date(required=True),
     "note": ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000)),
+    "correction": ma.fields.Boolean(load_default=False, metadata={
+        "description": "An effective_from before today corrects a value entered wrongly: "
+                       "true, with the reason in note (else 422 retroactive_change)."}),
     **{p.name: _in_field(p) for p in PARAMETERS},
 })
 

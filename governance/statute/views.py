@@ -45,10 +45,13 @@ def change():
         return _page(day_form, form, 422)
     try:
         operations.change_parameters({form.name.data: form.value.data}, form.effective_from.data,
-                                     actor(), note=form.note.data or None)
+                                     actor(), note=form.note.data or None,
+                                     correction=form.correction.data)
     except DomainError as error:
-        # Errors are keyed by parameter name; on this form the value is the field.
-        form.value.errors = list(form.value.errors) + (error.errors.get(form.name.data) or [error.message])
+        # Errors are keyed by parameter name; on this form the value is the field,
+        # unless the date or the note is what is wrong.
+        target = {"effective_from": form.effective_from, "note": form.note}.get(error.field, form.value)
+        target.errors = list(target.errors) + (error.errors.get(form.name.data) or [error.message])
         return _page(day_form, form, 422)
     parameter = BY_NAME[form.name.data]
     flash(_("%(label)s: the new value applies from %(date)s.", label=parameter.label,

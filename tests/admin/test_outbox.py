@@ -81,3 +81,20 @@ def test_the_outbox_api(api, bearer, admin_user, messages):
     assert [m["id"] for m in filtered["items"]] == [older.id]
     bad = api.get("/api/v1/outbox?status=lost", headers=headers)
     assert bad.status_code == 422 and "status" in bad.get_json()["errors"]
+
+
+def test_reset_and_activation_links_are_shown_redacted(client, login, api, bearer, admin_user,
+                                                       user_factory):
+    """The administrator reads the outbox, but cannot use another person's password-reset
+    or activation link found there (issue 6)."""
+    from governance.auth.operations import password_reset_token, send_password_reset
+    member = user_factory(roles=["member"])
+    token = password_reset_token(member)
+    message = send_password_reset(member)
+    db.session.flush()
+    assert token in message.body  # the member gets the link...
+    page = login(admin_user).get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    detail = api.get(f"/api/v1/outbox/{message.id}", headers=bearer(admin_user)).get_json()
+    for shown in (page, detail["body"]):  # ...the administrator does not
+        assert token not in shown and "/password/reset/" not in shown
+        assert "[personal link hidden]" in shown

@@ -25,8 +25,9 @@ def test_fifth_failure_still_allows_a_try_and_the_sixth_attempt_is_refused(clien
         assert _login(client, user.email, "wrong").status_code == 422
     assert _login(client, user.email, "wrong").status_code == 422      # the 5th failure
     refused = _login(client, user.email, "right-password-1")            # 6th attempt
-    assert refused.status_code == 422
+    assert refused.status_code == 429
     assert "Too many failed attempts" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
     clock.advance(minutes=16)  # the window has passed
     assert _login(client, user.email, "right-password-1").status_code == 302
 
@@ -50,4 +51,6 @@ def test_the_api_token_endpoint_is_throttled_too(client, user_factory, today):
         assert response.status_code == 401
     response = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": "right-password-1"})
     assert response.status_code == 429
+    assert response.mimetype == "application/problem+json"
     assert response.get_json()["code"] == "too_many_attempts"
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60

@@ -230,6 +230,9 @@ def page(browser, live_server, request):
     page = context.new_page()
     js_errors: list[str] = []
     page.on("pageerror", lambda error: js_errors.append(str(error)))
+    # A script or style the Content-Security-Policy blocks (core.security) fails too.
+    page.on("console", lambda message: js_errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     page.blocked_requests = blocked
     try:
         yield page

@@ -125,7 +125,7 @@ def test_a_file_with_a_wrong_tax_code_shows_the_row_error_and_imports_nothing(
     # is row 1), the tax_code field, the wrong value.
     expect(page).to_have_url(re.compile(r"/members/import$"))
     expect(page.locator(".alert-danger")).to_be_visible()
-    report = page.locator("main table tbody tr")
+    report = page.locator("main table[aria-describedby=import-errors] tbody tr")
     expect(report).to_have_count(1)
     cells = report.first.locator("td")
     expect(cells.nth(0)).to_have_text("3")

@@ -142,3 +142,35 @@ def test_the_applicants_own_logout_forgets_them(shared_browser):
     with client.session_transaction() as session:
         assert SESSION_KEY not in session
     assert "Ospitalieri" not in client.get("/application").get_data(as_text=True)
+
+
+# --- applicant tokens end when the applicant says so, and at admission (issue 6) -------------
+
+def _applicant_token(client, email):
+    response = client.post("/api/v1/applications/tokens",
+                           json={"email": email, "password": factories.PASSWORD})
+    assert response.status_code == 201
+    return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+def test_the_applicant_revokes_every_token_at_once(client, today, apply, _db):
+    application = apply(email="revoca@example.org")
+    _db.commit()
+    phone, laptop = _applicant_token(client, "revoca@example.org"), _applicant_token(client, "revoca@example.org")
+    url = f"/api/v1/applications/{application.id}"
+    assert client.get(url, headers=laptop).status_code == 200
+    assert client.delete("/api/v1/applications/tokens", headers=phone).status_code == 204
+    for headers in (phone, laptop):
+        assert client.get(url, headers=headers).status_code == 401
+    assert client.get(url, headers=_applicant_token(client, "revoca@example.org")).status_code == 200
+
+
+def test_an_applicant_token_stops_at_admission(client, today, apply, board_user, _db):
+    application = apply(email="ammessa2@example.org")
+    _db.commit()
+    headers = _applicant_token(client, "ammessa2@example.org")
+    url = f"/api/v1/applications/{application.id}"
+    assert client.get(url, headers=headers).status_code == 200
+    factories.admit(application, board_user)
+    _db.commit()
+    assert client.get(url, headers=headers).status_code == 401

@@ -103,8 +103,37 @@ def test_an_active_member_cannot_apply_again(today, member_factory):
     member = member_factory()
     with pytest.raises(DomainError) as info:
         operations.submit_application(factories.application_data(tax_code=member.tax_code))
-    assert info.value.code == "already_member"
-    assert str(member.number) in info.value.message
+    assert info.value.code == "duplicate_application"
+    assert str(member.number) not in info.value.message
+
+
+def _refusal(client, tax_code):
+    response = client.post("/api/v1/applications", json=factories.application_data(
+        tax_code=tax_code, email="curioso@example.org"))
+    assert response.status_code == 422
+    return response.get_json()
+
+
+def test_the_public_answer_does_not_tell_a_member_from_an_applicant(client, today, apply,
+                                                                    member_factory, _db):
+    """Anyone can type someone's tax code: the answer names no register number, no date,
+    and is the same for a member and for a pending applicant (issue 6). The details go
+    to the address on file, never to the one just typed."""
+    member = member_factory(email="socio@example.org")
+    pending = apply(email="aspirante@example.org")
+    _db.commit()
+    as_member, as_applicant = _refusal(client, member.tax_code), _refusal(client, pending.tax_code)
+    for answer in (as_member, as_applicant):
+        answer.pop("errors")
+    assert as_member == as_applicant
+    assert as_member["code"] == "duplicate_application"
+    assert str(member.number) not in as_member["detail"]
+    sent = {m.recipient: m for m in db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.body.contains("curioso@example.org")))}
+    assert set(sent) == {"socio@example.org", "aspirante@example.org"}  # in their language
+    assert f"numero di iscrizione {member.number}" in sent["socio@example.org"].body
+    assert pending.submitted_on.strftime("%d/%m/%Y") in sent["aspirante@example.org"].body
+    assert count(Application) == 1
 
 
 def test_after_a_final_refusal_the_person_may_apply_again(today, apply, board_user):

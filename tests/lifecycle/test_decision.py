@@ -373,7 +373,21 @@ def test_api_applicant_token_from_email_and_password(client, today, apply, _db):
 
 def test_decision_due_uses_the_statute_value_in_force(today, board_user):
     from governance.statute.operations import change_parameters
-    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user)
+    change_parameters({"application_decision_days": 30}, today - timedelta(days=1), board_user,
+                      note="in force since yesterday", correction=True)
     application = factories.submit()
     assert application.decision_due_on == today + timedelta(days=30)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1
+
+
+def test_an_applicant_with_the_longest_names_can_be_admitted(today, apply, board_user):
+    """First name 100 + last name 200: the login made at admission carries the full name,
+    so users.full_name is as wide as both with the space (issue 6: widths agree)."""
+    first, last = "Maria" + "a" * 95, "Rossi" + "i" * 195
+    application = apply(first_name=first, last_name=last)
+    member = factories.admit(application, board_user)
+    db.session.flush()
+    user = db.session.scalar(sa.select(User).where(User.member_id == member.id))
+    assert user.full_name == f"{first} {last}" and len(user.full_name) == 301
+    db.session.expire(user)
+    assert len(user.full_name) == 301  # as stored, not only as set

@@ -411,3 +411,21 @@ def test_html_member_pages_refuse_a_member_alike(client, login, today, member_us
     existing = getattr(client, method)(path.format(n=other.number))
     missing = getattr(client, method)(path.format(n=999_999))
     assert existing.status_code == missing.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["auditor", "secretary", "board", "admin"])
+def test_only_the_member_themself_files_their_withdrawal(client, today, member_user, bearer, user_factory,
+                                                         _db, role):
+    """An auditor or a secretary could file a member's withdrawal through the API (it
+    emailed the member and blocked their own request): issue 6."""
+    from governance.lifecycle.models import WithdrawalRequest
+    staff = user_factory(roles=[role])
+    _db.commit()
+    number = member_user.member.number
+    response = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(staff),
+                           json={"reason": "Per conto del socio"})
+    assert response.status_code == 403
+    assert _db.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest)) == 0
+    own = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(member_user),
+                      json={"reason": "Trasferimento"})
+    assert own.status_code == 201

@@ -297,9 +297,9 @@ def test_import_page_is_for_the_board(client, login, secretary_user, auditor_use
 
 def test_rules_use_the_statute_in_force_on_each_admission_date(today, board_user):
     from governance.statute.operations import change_parameters
-    change_parameters({"min_shares_per_member": 2}, date(2000, 1, 1), board_user)
-    change_parameters({"min_shares_per_member": 3}, date(2010, 1, 1), board_user)
-    change_parameters({"min_shares_per_member": 4}, date(2010, 1, 1), board_user)  # same day: later wins
+    change_parameters({"min_shares_per_member": 2}, date(2000, 1, 1), board_user, note="history", correction=True)
+    change_parameters({"min_shares_per_member": 3}, date(2010, 1, 1), board_user, note="history", correction=True)
+    change_parameters({"min_shares_per_member": 4}, date(2010, 1, 1), board_user, note="history", correction=True)  # same day: later wins
     rows = [person(0, admitted_on="1999-12-31", shares="1"),   # before any change: default 1
             person(1, admitted_on="2000-01-01", shares="1"),   # 2 required from that day
             person(2, admitted_on="2009-12-31", shares="2"),

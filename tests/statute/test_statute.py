@@ -272,3 +272,41 @@ def test_the_openapi_document_lists_every_parameter(api):
     assert {p.name for p in PARAMETERS} <= set(properties)
     assert properties["share_value"]["type"] == "string"
     assert properties["notice_days"]["type"] == "integer"
+
+
+# --- the past is corrected, never changed (issue 6) ---------------------------------------
+
+def test_a_change_cannot_start_in_the_past(admin_user, today):
+    from datetime import timedelta
+    with pytest.raises(DomainError) as refused:
+        operations.change_parameters({"share_value": "30.00"}, today - timedelta(days=1), admin_user,
+                                     note="Assemblea")
+    assert (refused.value.code, refused.value.field) == ("retroactive_change", "effective_from")
+    assert _stored() == 0
+    # from today on it is a change like any other
+    operations.change_parameters({"share_value": "30.00"}, today, admin_user)
+
+
+def test_a_correction_of_the_past_needs_its_reason_and_is_audited_as_such(admin_user, today):
+    with pytest.raises(DomainError) as refused:
+        operations.change_parameters({"share_value": "30.00"}, date(2026, 1, 1), admin_user,
+                                     correction=True)
+    assert (refused.value.code, refused.value.field) == ("reasons_required", "note")
+    operations.change_parameters({"share_value": "30.00"}, date(2026, 1, 1), admin_user,
+                                 note="Valore trascritto male dal verbale del 12/12/2025", correction=True)
+    (entry,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "statute.correction"))
+    assert "Valore trascritto male" in entry.summary
+    assert queries.value_on("share_value", date(2026, 6, 1)) == Decimal("30.00")
+
+
+def test_the_api_and_the_form_refuse_the_past_without_a_correction(client, login, api, bearer,
+                                                                  admin_user, today):
+    body = {"share_value": "30.00", "effective_from": "2026-01-01", "note": "Errore"}
+    refused = api.post("/api/v1/statute", json=body, headers=bearer(admin_user))
+    assert refused.status_code == 422 and refused.get_json()["code"] == "retroactive_change"
+    assert "effective_from" in refused.get_json()["errors"]
+    ok = api.post("/api/v1/statute", json={**body, "correction": True}, headers=bearer(admin_user))
+    assert ok.status_code == 201
+    page = login(admin_user).post("/statute/change", data={
+        "name": "share_value", "value": "35", "effective_from": "2026-02-01"})
+    assert page.status_code == 422 and 'id="effective_from-errors"' in page.get_data(as_text=True)

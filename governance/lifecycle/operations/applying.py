@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ...auth import passwords, throttling
-from ...core import audit, clock, inputs
+from ...core import audit, clock, inputs, limits
 from ...core.errors import DomainError
 from ...core.formatting import day
 from ...core.inputs import Problems
+from ...core.request_cycle import keep_changes_despite_error
 from ...extensions import db
 from ...members import operations as register
 from ...members.models import Member, MemberStatus
@@ -42,21 +43,27 @@ def validate_application(data: dict, today: date) -> tuple[dict, Problems]:
     return clean, problems
 
 
-def _check_not_duplicate(tax_code: str, problems: Problems) -> None:
-    pending = db.session.scalar(sa.select(Application.submitted_on).where(
-        Application.tax_code == tax_code, Application.status.in_(OPEN_STATUSES)))
-    if pending is not None:
-        problems.add("tax_code", _(
-            "An application with tax code %(code)s submitted on %(date)s is still pending: "
-            "follow it from the status page instead of applying again.",
-            code=tax_code, date=day(pending)), "duplicate_application")
+def _check_not_duplicate(tax_code: str, problems: Problems, email: str | None) -> None:
+    """One open application per tax code, and none from an active member. The public
+    answer is the same in both cases and names nothing (anyone can type someone's tax
+    code): the details go by email to the address already on file, where the person
+    who owns the tax code reads them."""
+    pending = db.session.scalar(sa.select(Application).where(
+        Application.tax_code == tax_code, Application.status.in_(OPEN_STATUSES))
+        .order_by(Application.id.desc()).limit(1))
+    member = None if pending is not None else db.session.scalar(sa.select(Member).where(
+        Member.tax_code == tax_code, Member.status == MemberStatus.ACTIVE).limit(1))
+    if pending is None and member is None:
         return
-    number = db.session.scalar(sa.select(Member.number).where(
-        Member.tax_code == tax_code, Member.status == MemberStatus.ACTIVE))
-    if number is not None:
-        problems.add("tax_code", _("Tax code %(code)s already belongs to an active member "
-                                   "(register number %(n)d).", code=tax_code, n=number),
-                     "already_member")
+    if pending is not None:
+        notifications.duplicate_application(pending, attempted_email=email)
+    else:
+        notifications.application_from_a_member(member, attempted_email=email)
+    keep_changes_despite_error()  # the email goes although the application is refused
+    problems.add("tax_code", _(
+        "We cannot accept an application with this tax code. If it is yours, we have "
+        "written the reason to the email address we already have for it."),
+        "duplicate_application")
 
 
 def submit_application(data: dict, *, locale: str = "it") -> Application:
@@ -65,8 +72,8 @@ def submit_application(data: dict, *, locale: str = "it") -> Application:
     today, now = clock.today(), clock.now()
     clean, problems = validate_application(data, today)
     if "tax_code" in clean and "tax_code" not in problems.errors:
-        _check_not_duplicate(clean["tax_code"], problems)
-    problems.raise_if_any(priority=("duplicate_application", "already_member"))
+        _check_not_duplicate(clean["tax_code"], problems, clean.get("email"))
+    problems.raise_if_any(priority=("duplicate_application",))
 
     application = Application(
         status=ApplicationStatus.SUBMITTED, category=clean["category"],
@@ -85,7 +92,8 @@ def submit_application(data: dict, *, locale: str = "it") -> Application:
             db.session.flush()
     except IntegrityError:
         raise DomainError("duplicate_application", _(
-            "An application with tax code %(code)s is already pending.", code=clean["tax_code"]),
+            "We cannot accept an application with this tax code. If it is yours, we have "
+            "written the reason to the email address we already have for it."),
             field="tax_code") from None
     audit.record(None, "application.submit", application,
                  summary=f"{application.full_name} ({application.category.value}), "
@@ -109,7 +117,9 @@ def authenticate_applicant(email: str, password: str, remote_addr: str | None = 
     Throttled like the logins (auth.throttling): after LOGIN_MAX_FAILURES attempts for
     the email within the window, even the right password is refused ('too_many_attempts',
     429) until the window passes; an unknown email takes as long as a wrong password."""
-    email = (email or "").strip().lower()[:254]
+    from ...auth.operations import ADDRESS_FAILURES, lookup_email
+    limits.refuse_if_exhausted(*ADDRESS_FAILURES, remote_addr)
+    email = lookup_email(email)
     key = APPLICANT_THROTTLE_PREFIX + email
     throttling.count_attempt(key)
     candidates = db.session.scalars(sa.select(Application).where(Application.email == email)
@@ -120,6 +130,7 @@ def authenticate_applicant(email: str, password: str, remote_addr: str | None = 
             return application
     if not any(a.password_hash for a in candidates):
         passwords.matches(None, password)  # as long as a wrong password: do not tell who applied
+    limits.count(*ADDRESS_FAILURES, remote_addr)
     raise DomainError("invalid_credentials", _("Email or password is not correct."), status=401)
 
 
