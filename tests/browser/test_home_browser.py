@@ -1,0 +1,70 @@
+"""Each role's home page on a phone, and an admission confirmed on a phone, in Chromium;
+axe-core (WCAG 2.1 A and AA) finds no violation on them, at phone and desktop widths."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from governance.extensions import db
+from governance.lifecycle import operations
+from tests.factories import MemberFactory
+from tests.lifecycle.factories import application_data
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def assert_accessible(page, where: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, options=WCAG)
+    violations = results.response["violations"]
+    assert not violations, f"{where}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+
+
+@pytest.mark.parametrize("role, card", [
+    ("board", "Da decidere"), ("secretary", "Quote da incassare"), ("auditor", "Modifiche recenti"),
+    ("admin", "Piattaforma"), ("member", "La mia iscrizione"),
+])
+def test_each_role_lands_on_its_work(page, create_login, browser_login, role, card, _db):
+    member = None
+    if role == "member":
+        member = MemberFactory(first_name="Anna", last_name="Neri")
+        db.session.commit()
+    operations.submit_application(application_data(first_name="Giulia", last_name="Bianchi"))
+    db.session.commit()
+    user = create_login(role, member=member)
+    page.set_viewport_size(PHONE)
+    browser_login(page, user.email, create_login.password)
+    page.goto("/")
+    expect(page.locator("main h2", has_text=card)).to_be_visible()
+    if role == "board":
+        expect(page.locator("[data-card=board]")).to_contain_text("Giulia Bianchi")
+    assert_accessible(page, f"home of {role} (phone)")
+    page.set_viewport_size(DESKTOP)
+    assert_accessible(page, f"home of {role} (desktop)")
+
+
+def test_the_board_confirms_an_admission_on_a_phone(page, create_login, browser_login, _db):
+    application = operations.submit_application(application_data(first_name="Giulia", last_name="Bianchi",
+                                                                 shares=2))
+    db.session.commit()
+    application_id = application.id
+    board = create_login("board")
+    page.set_viewport_size(PHONE)
+    browser_login(page, board.email, create_login.password)
+    page.goto(f"/board/applications/{application_id}")
+    page.check("input[name=outcome][value=admitted]")
+    with page.expect_navigation():
+        page.click("form[action$='/decision'] button[type=submit]")
+    expect(page.locator("main h1")).to_contain_text("Stai per ammettere Giulia Bianchi")
+    expect(page.locator("#confirm")).to_contain_text("€ 50,00")
+    assert_accessible(page, "admission summary (phone)")
+    with page.expect_navigation():
+        page.click("form[action$='/decision'] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/members/\d+$"))  # the entry the admission made
+    expect(page.locator("main")).to_contain_text("Giulia")
+    assert_accessible(page, "the new entry (phone)")
