@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core import clock, confirm, inputs, limits
+from ..core import clock, confirm, csvio, inputs, limits
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.forms import show_errors
@@ -623,7 +623,7 @@ def report_csv():
     part = request.args.get("part", "lines")
     if part not in queries.CSV_PARTS:
         abort(404)
-    body = queries.report_csv(queries.membership_report(year), part)
-    filename = f"membership-{year}{'-counts' if part == 'counts' else ''}.csv"
+    body = queries.report_csv(queries.membership_report(year), part, csvio.form_from(request.args))
+    filename = f"movimenti-soci-{year}{'-conteggi' if part == 'counts' else ''}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
