@@ -38,7 +38,9 @@ class RegisterFilter:
     shares_due: bool = False   # only active entries whose shares are not fully paid
 
     @classmethod
-    def from_args(cls, args) -> "RegisterFilter":
+    def from_args(cls, args, default_status: "MemberStatus | None" = None) -> "RegisterFilter":
+        """`default_status` when the arguments name none (the register page shows the
+        active members first); `status=all` asks for every status."""
         def enum_or_none(enum_class, raw):
             try:
                 return enum_class(raw) if raw else None
@@ -46,7 +48,7 @@ class RegisterFilter:
                 return None
         return cls(q=inputs.search(args.get("q")),
                    category=enum_or_none(Category, args.get("category")),
-                   status=enum_or_none(MemberStatus, args.get("status")),
+                   status=enum_or_none(MemberStatus, args.get("status", default_status)),
                    shares_due=args.get("shares") == "due")
 
     def as_args(self) -> dict:
@@ -56,8 +58,7 @@ class RegisterFilter:
             out["q"] = self.q
         if self.category:
             out["category"] = self.category.value
-        if self.status:
-            out["status"] = self.status.value
+        out["status"] = self.status.value if self.status else "all"  # explicit: the page's default differs
         if self.shares_due:
             out["shares"] = "due"
         return out

@@ -43,7 +43,7 @@ def _labels() -> dict:
 @bp.get("/members")
 @permission(P.REGISTER_READ)
 def register():
-    register_filter = queries.RegisterFilter.from_args(request.args)
+    register_filter = queries.RegisterFilter.from_args(request.args, default_status=MemberStatus.ACTIVE)
     page = _positive_int("page", 1, MAX_PAGE)
     per_page = _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
     members, total = queries.page_of(queries.register_query(register_filter), page, per_page)

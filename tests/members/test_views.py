@@ -41,8 +41,9 @@ def test_register_readers_see_the_register(client, login, user_factory, register
     response = client.get("/members")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _numbers(html) == [1, 2, 3, 4, 5]
+    assert _numbers(html) == [1, 2, 3, 4]  # the active members by default
     assert "Rossi Mario" in html and "table-responsive" in html
+    assert _numbers(client.get("/members?status=all").get_data(as_text=True)) == [1, 2, 3, 4, 5]
 
 
 def test_members_and_visitors_do_not_see_the_register(client, login, member_user):
@@ -63,7 +64,8 @@ def test_members_and_visitors_do_not_see_the_register(client, login, member_user
     ({"category": "volunteer"}, [4]),
     ({"status": "withdrawn"}, [5]),
     ({"status": "active", "q": "rossi"}, [1, 3]),
-    ({"category": "nonsense"}, [1, 2, 3, 4, 5]),  # unknown filter: ignored
+    ({"category": "nonsense"}, [1, 2, 3, 4]),  # unknown filter: ignored (active by default)
+    ({"status": "all"}, [1, 2, 3, 4, 5]),
 ])
 def test_register_search_and_filters(client, login, board_user, register, query, numbers):
     login(board_user)
