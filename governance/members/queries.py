@@ -14,7 +14,7 @@ from ..core import clock, inputs
 from ..extensions import db
 from ..statute.queries import history_of_values, value_on
 from . import rules
-from .models import Category, Member, MemberHistory, MemberStatus
+from .models import Category, Member, MemberHistory, MemberStatus, search_key
 
 
 TAX_CODE_PREFIX = re.compile(r"[0-9A-Z]{1,16}")
@@ -107,7 +107,7 @@ def search_condition(q: str):
     if not any(ch.isdigit() for ch in text):
         # Names have no digits: a query with digits is a number or a tax code, and
         # skipping the name (a scan of every entry) keeps those searches on indexes.
-        words = text.lower().split()
+        words = search_key(text).split()
         conditions.append(sa.and_(*(Member.search_name.contains(w, autoescape=True) for w in words)))
     compact = "".join(text.split()).upper()
     if TAX_CODE_PREFIX.fullmatch(compact):

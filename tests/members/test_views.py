@@ -277,3 +277,10 @@ def test_a_failed_form_has_a_summary_that_takes_focus_and_says_error_in_the_titl
     assert 'tabindex="-1" autofocus' in summary[:300] and 'role="alert"' in summary[:300]
     assert '<a class="alert-link" href="#last_name">' in summary  # each field in error, linked
     assert "problemi da correggere" in summary
+
+
+def test_the_search_ignores_accents_and_case(client, login, board_user, member_factory):
+    member_factory(number=21, first_name="Niccolò", last_name="Bertè")
+    login(board_user)
+    for query in ("berte", "BERTÈ", "niccolo berte", "Bertè"):
+        assert _numbers(client.get("/members", query_string={"q": query}).get_data(as_text=True)) == [21], query
