@@ -14,6 +14,10 @@ from tests.lifecycle.factories import application_data
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# The widest of the page and its tables (a table scrolled inside its wrapper counts: on a
+# phone nothing should need a sideways scroll).
+WIDEST = ("Math.max(document.documentElement.scrollWidth, "
+          "...Array.from(document.querySelectorAll('main table')).map(t => t.scrollWidth))")
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -68,3 +72,26 @@ def test_the_board_confirms_an_admission_on_a_phone(page, create_login, browser_
     expect(page).to_have_url(re.compile(r"/members/\d+$"))  # the entry the admission made
     expect(page.locator("main")).to_contain_text("Giulia")
     assert_accessible(page, "the new entry (phone)")
+
+
+def test_lists_fit_a_phone_and_the_audit_log_fits_a_laptop(page, create_login, browser_login, _db):
+    for n in range(3):
+        MemberFactory(first_name="Bartolomeo", last_name=f"Sforza Visconti di Peschiera Borromeo {n}")
+    operations.submit_application(application_data(first_name="Giulia", last_name="Bianchi"))
+    db.session.commit()
+    board = create_login("board")
+    browser_login(page, board.email, create_login.password)
+    page.set_viewport_size(PHONE)
+    for url in ("/members", "/board/applications", "/board/withdrawals"):
+        page.goto(url)
+        width = page.evaluate(WIDEST)
+        assert width <= PHONE["width"], f"{url}: something is {width} px wide on a phone"
+        assert_accessible(page, f"{url} (phone)")
+    auditor = create_login("auditor")
+    page.context.clear_cookies()
+    browser_login(page, auditor.email, create_login.password)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/admin/audit")
+    width = page.evaluate(WIDEST)
+    assert width <= 1366, f"the audit log is {width} px wide"
+    assert_accessible(page, "audit log (1366 px)")
