@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, flash, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core import clock
+from ..core import audit, clock
 from ..core.errors import DomainError
 from ..authz import P
 from ..core import csvio
@@ -64,8 +64,10 @@ def register():
 def detail(number: int):
     member = load_visible(number)
     days = queries.seniority_days()
+    history = queries.history_of(member)
     return render_template(
-        "members/detail.html", member=member, history=queries.history_of(member),
+        "members/detail.html", member=member, history=history,
+        actor_names=audit.actor_names(h.actor_id for h in history),
         voting_right_from=queries.voting_right_from(member, days),
         may_vote_today=queries.may_vote_today(member, days), seniority_days=days,
         amount_due=queries.amount_due(member),

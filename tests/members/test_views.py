@@ -284,3 +284,14 @@ def test_the_search_ignores_accents_and_case(client, login, board_user, member_f
     login(board_user)
     for query in ("berte", "BERTÈ", "niccolo berte", "Bertè"):
         assert _numbers(client.get("/members", query_string={"q": query}).get_data(as_text=True)) == [21], query
+
+
+def test_the_history_says_who_by_name(client, login, user_factory, member_factory):
+    from governance.members import operations
+    secretary = user_factory(roles=["secretary"], full_name="Lucia Segreteria")
+    member = member_factory(number=31)
+    operations.correct_member(member, {"address": "Via Milano 2, 20077 Melegnano (MI)"}, secretary,
+                              "Cambio di indirizzo")
+    login(user_factory(roles=["board"]))
+    html = client.get("/members/31").get_data(as_text=True)
+    assert "Lucia Segreteria" in html
