@@ -21,7 +21,20 @@ def init_app(app):
         from flask import g
         return bool(g.get("form_errors") or (form is not None and getattr(form, "errors", None)))
 
-    app.jinja_env.globals.update(page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
+    def language_next() -> str:
+        """Where the language switch comes back to: this page, or after a POST (a form
+        sent with errors) the page the form was on, by GET."""
+        from urllib.parse import urlsplit
+
+        from flask import request
+        if request.method == "GET":
+            return request.full_path
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc == request.host and referrer.path:
+            return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return request.path if request.url_rule and "GET" in request.url_rule.methods else "/"
+
+    app.jinja_env.globals.update(language_next=language_next, page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
                                  audit_changes=audit.change_lines)
 
     @app.context_processor
