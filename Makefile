@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
 .PHONY: run test venv test-deps translations extract-messages update-messages db-check lint-imports benchmark \
-	benchmark-loans clean mutation mutation-permissions
+	benchmark-loans benchmark-assemblies benchmark-votes clean mutation mutation-permissions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,19 @@ LOANS_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/loans_bench
 benchmark-loans: $(VENV)/.stamp-dev translations
 	createdb -h 127.0.0.1 -U postgres loans_bench 2>/dev/null || true
 	$(BIN)/python tests/benchmarks/loans_benchmark.py --database-url $(LOANS_BENCH_URL) $(BENCH_ARGS)
+
+# Assemblies on PostgreSQL (never in `make test`): ASSEMBLIES_BENCH_URL is dropped and rebuilt.
+ASSEMBLIES_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/assemblies_bench
+benchmark-assemblies: $(VENV)/.stamp-dev translations
+	createdb -h 127.0.0.1 -U postgres assemblies_bench 2>/dev/null || true
+	$(BIN)/python tests/benchmarks/assemblies_benchmark.py --database-url $(ASSEMBLIES_BENCH_URL) $(BENCH_ARGS)
+
+# The ballot endpoint against ../shared/bench's reference, side by side (never in `make test`;
+# needs wrk: apt-get install wrk). Both databases are dropped and rebuilt.
+VOTES_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/votes_bench
+VOTES_CALIB_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/votes_calib
+benchmark-votes: $(VENV)/.stamp-dev translations
+	$(BIN)/python tests/benchmarks/votes_benchmark.py --database-url $(VOTES_BENCH_URL) --reference-url $(VOTES_CALIB_URL) $(BENCH_ARGS)
 
 # Mutation testing (tests/mutation/README.md): a report run by hand, never part of `make test`.
 # Extra options through MUTATION_ARGS, e.g. MUTATION_ARGS="--sample 50 --seed 1".

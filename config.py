@@ -91,6 +91,11 @@ class Config:
     LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "")
     PAYMENT_IBAN = os.environ.get("PAYMENT_IBAN", "")
 
+    # Assemblies: agenda documents, paper-proxy scans and signed minutes, stored outside
+    # the web root by random names; the largest file accepted.
+    ASSEMBLY_FILES_DIR = os.environ.get("ASSEMBLY_FILES_DIR", str(INSTANCE_DIR / "assembly-files"))
+    ASSEMBLY_MAX_FILE_BYTES = int(os.environ.get("ASSEMBLY_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
 
 class TestConfig(Config):
     TESTING = True
@@ -108,6 +113,7 @@ class TestConfig(Config):
     # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
     APPLY_RATE_LIMIT = "100000 per hour"
     LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
+    ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
 
 class ProductionConfig(Config):

@@ -22,7 +22,7 @@ from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 # Each registers itself through governance.<name>.init_app(app); later domains after
 # the ones they use.
-DOMAINS = ("core", "auth", "statute", "members", "lifecycle", "loans", "admin")
+DOMAINS = ("core", "auth", "statute", "members", "lifecycle", "loans", "assemblies", "votes", "admin")
 
 
 @event.listens_for(Engine, "connect")

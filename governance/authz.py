@@ -63,6 +63,29 @@ class P(enum.StrEnum):
     LOAN_REGULATION = "loans.regulation"
     LOANS_SUMMARY = "loans.summary"
     LOANS_EXPORT = "loans.export"
+    # assemblies (DOMAIN.md §4, API.md "Assemblies"): read by members and the office;
+    # prepared and convened by the board; the session and minutes kept by the secretary;
+    # a member confirms receipt, delegates and checks in online for themself (object check).
+    ASSEMBLIES_READ = "assemblies.read"
+    ASSEMBLY_PREPARE = "assemblies.prepare"
+    ASSEMBLY_RECEIPTS_READ = "assemblies.receipts_read"
+    ASSEMBLY_ROLL_READ = "assemblies.roll_read"
+    ASSEMBLY_OWN = "assemblies.own"
+    PROXY_RECORD = "assemblies.proxy_record"
+    ASSEMBLY_SESSION = "assemblies.session"
+    MINUTES_READ = "assemblies.minutes_read"
+    # motions and votes (DOMAIN.md §5, API.md "Motions and ballots"): the mission and the
+    # motions are public to members; the board writes motions and decides amendments and
+    # hidden comments; the secretary runs the votes; members propose, discuss and vote.
+    MISSION_READ = "mission.read"
+    MOTIONS_READ = "motions.read"
+    MOTION_CREATE = "motions.create"
+    AMENDMENT_PROPOSE = "amendments.propose"
+    AMENDMENT_DECIDE = "amendments.decide"
+    COMMENT_WRITE = "comments.write"
+    COMMENT_HIDE = "comments.hide"
+    VOTE_MANAGE = "votes.manage"
+    BALLOT_CAST = "ballots.cast"
 
 
 GRANTS: dict[P, frozenset[Role]] = {
@@ -105,4 +128,24 @@ GRANTS: dict[P, frozenset[Role]] = {
     P.LOAN_REGULATION: frozenset({BOARD}),            # rates and equity
     P.LOANS_SUMMARY: frozenset({BOARD, AUDITOR}),     # API.md: (board, auditor)
     P.LOANS_EXPORT: frozenset({BOARD, SECRETARY, AUDITOR}),
+
+    # assemblies
+    P.ASSEMBLIES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),
+    P.ASSEMBLY_PREPARE: frozenset({BOARD}),
+    P.ASSEMBLY_RECEIPTS_READ: frozenset({BOARD, SECRETARY}),
+    P.ASSEMBLY_ROLL_READ: frozenset({BOARD, SECRETARY, AUDITOR}),
+    P.ASSEMBLY_OWN: frozenset({MEMBER}),              # and only for their own entry
+    P.PROXY_RECORD: frozenset({SECRETARY}),           # a paper proxy with its scan
+    P.ASSEMBLY_SESSION: frozenset({SECRETARY}),       # open, check-in, close, minutes
+    P.MINUTES_READ: frozenset({MEMBER, BOARD, SECRETARY, AUDITOR}),  # the minutes book
+    # motions and votes
+    P.MISSION_READ: frozenset({ADMIN, BOARD, SECRETARY, AUDITOR, MEMBER}),
+    P.MOTIONS_READ: frozenset({BOARD, SECRETARY, AUDITOR, MEMBER}),
+    P.MOTION_CREATE: frozenset({BOARD}),
+    P.AMENDMENT_PROPOSE: frozenset({MEMBER}),
+    P.AMENDMENT_DECIDE: frozenset({BOARD}),
+    P.COMMENT_WRITE: frozenset({MEMBER}),
+    P.COMMENT_HIDE: frozenset({BOARD}),
+    P.VOTE_MANAGE: frozenset({SECRETARY}),
+    P.BALLOT_CAST: frozenset({MEMBER}),
 }

@@ -25,7 +25,7 @@ from flask_babel import force_locale
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
-from . import demo_loans
+from . import demo_assemblies, demo_loans
 from .auth.models import User
 from .auth.operations import create_user
 from .core import clock
@@ -253,6 +253,7 @@ def _seed() -> list[Member]:
                     member=member, actor=admin)
     _pending_work(created, admin, today)
     demo_loans.seed(today, admin, created)
+    demo_assemblies.seed(today, admin)
     db.session.flush()
     return created
 
@@ -472,6 +473,7 @@ def _print_summary(echo, created: list[Member]) -> None:
     echo("Active by category: " + ", ".join(
         f"{names[c]} {sum(1 for m in active if m.category == c)}" for c in Category))
     echo("Social loans: a dozen accounts with two years of movements and capitalised interest. "
-         "Assemblies and the mission motion are not in the demo yet.")
+         "Assemblies: one convened two weeks ahead (agenda, a document, two proxies, half the receipts "
+         "confirmed) and one held last spring with signed minutes. The mission motion is not in the demo yet.")
     echo("")
     _print_logins(echo, _login_rows())

@@ -134,6 +134,10 @@ def _empty_tables() -> None:
                                      f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))
         conn.execute(sa.text("INSERT INTO register_counters (name, last_number) VALUES ('libro_soci', 0)"))
         conn.execute(sa.text("INSERT INTO loan_totals (id, total_outstanding) VALUES (1, 0)"))
+        from governance.votes import first_mission  # version 1 of the mission, as 0013_votes writes it
+        conn.execute(sa.text("INSERT INTO mission_versions (number, text, effective_on, created_at) "
+                             "VALUES (1, :text, :day, :now)"),
+                     {"text": first_mission.TEXT, "day": first_mission.EFFECTIVE_ON, "now": clock.now()})
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Callable
 
 import click
 import sqlalchemy as sa
@@ -157,6 +158,26 @@ def send_many(messages: list[tuple[str, str, str, str | None]]) -> int:
     return len(rows)
 
 
+# Messages queued in bulk with an empty body, rendered by the worker at send time: topic
+# prefix ("convocation") -> function(message) that fills subject, body and attachments.
+# Domains register theirs in init_app (core knows none of them). The rendered body is
+# kept on the message, so the outbox shows what was sent.
+RENDERERS: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def register_renderer(prefix: str, render: Callable[[OutboxMessage], None]) -> None:
+    RENDERERS[prefix] = render
+
+
+def render_if_deferred(message: OutboxMessage) -> None:
+    """Fill a message queued with an empty body by its domain's renderer, if any."""
+    if message.body or not message.topic:
+        return
+    render = RENDERERS.get(message.topic.split(":", 1)[0])
+    if render is not None:
+        render(message)
+
+
 def send_templated(recipient: str | None, locale: str | None, subject, template: str, *,
                    topic: str, attachments=None, sensitive: bool = False,
                    **context) -> OutboxMessage | None:
@@ -248,12 +269,14 @@ def _fail(message: OutboxMessage, reason: str) -> None:
 def _deliver_one(message: OutboxMessage, connection: _Connection | None, config) -> None:
     message.attempts += 1
     if connection is None:
+        render_if_deferred(message)
         message.status = OutboxStatus.STORED
         message.next_attempt_at = None
         log.info("email stored (no MAIL_SERVER): to=%s subject=%s", message.recipient,
                  message.subject)
         return
     try:
+        render_if_deferred(message)
         email = build(message, config["MAIL_SENDER"])
     except (ValueError, TypeError, UnicodeError) as exc:
         _fail(message, f"cannot be built: {exc}")

@@ -10,6 +10,7 @@ import pytest
 
 from governance.assemblies import rules as assembly_rules
 from governance.loans import rules as loan_rules
+from governance.members import rules as member_rules
 
 
 class _NoOffset(tzinfo):
@@ -54,3 +55,50 @@ def test_the_rate_in_force_is_the_latest_by_date_not_by_size():
     assert loan_rules.rate_in_force(rates, date(2026, 6, 30)) == Decimal("3.00")
     assert loan_rules.rate_in_force(rates, date(2026, 7, 1)) == Decimal("1.50")
     assert loan_rules.rate_in_force(rates, date(2026, 7, 1) + timedelta(days=100)) == Decimal("1.50")
+
+
+def test_the_equity_ratio_with_figures_below_one_euro():
+    """Equity and maximum of a few cents still give a ratio; nothing outstanding and no
+    maximum is no warning; 50 cents out of a 60-cent maximum is one."""
+    D = Decimal
+    small = loan_rules.equity_ratio(D("0.50"), D("0.50"), D("0.60"))
+    assert (small.ratio, small.percent_of_max, small.warning) == (D("1.00"), D("83.33"), True)
+    empty = loan_rules.equity_ratio(D("0.00"), D("0.00"), D("0.00"))
+    assert (empty.ratio, empty.percent_of_max, empty.warning) == (None, None, False)
+
+
+# --- the register's rules ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("validate", [member_rules.validate_tax_code, member_rules.validate_vat_number])
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_a_blank_code_is_required_not_malformed(validate, blank):
+    with pytest.raises(member_rules.InvalidCode) as info:
+        validate(blank)
+    assert info.value.reason == "required"
+
+
+def test_the_volunteer_share_of_no_members_is_zero():
+    check = member_rules.VolunteerCheck(True, 0, 0, Decimal("50.00"))
+    assert check.percent_after == Decimal("0.00")
+    assert member_rules.VolunteerCheck(True, 1, 1, Decimal("50.00")).percent_after == Decimal("100.00")
+
+
+def test_the_volunteer_count_after_a_change_that_is_not_a_volunteer():
+    admitted_worker = member_rules.volunteer_cap_check(3, 10, adds_volunteer=False, adds_member=True)
+    assert (admitted_worker.volunteers_after, admitted_worker.members_after) == (3, 11)
+    left_volunteers = member_rules.volunteer_cap_check(3, 10, adds_volunteer=False, adds_member=False,
+                                                       removes_volunteer=True)
+    assert (left_volunteers.volunteers_after, left_volunteers.members_after) == (2, 10)
+
+
+@pytest.mark.parametrize("year_end_month, year_end_day, requested_on, effective_on", [
+    # a financial year closing on 31 March: three months before is 31 December
+    (3, 31, date(2026, 12, 31), date(2027, 3, 31)),
+    (3, 31, date(2027, 1, 1), date(2028, 3, 31)),
+    # closing on 30 April: three months before is 30 January
+    (4, 30, date(2027, 1, 30), date(2027, 4, 30)),
+    (4, 30, date(2027, 1, 31), date(2028, 4, 30)),
+])
+def test_the_mutual_relationship_ends_with_a_financial_year_closing_early_in_the_year(
+        year_end_month, year_end_day, requested_on, effective_on):
+    assert member_rules.withdrawal_effective_on(requested_on, year_end_month, year_end_day) == effective_on

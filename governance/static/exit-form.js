@@ -1,5 +1,5 @@
-// The exit form on a member's page shows only the fields of the kind of exit chosen.
-// Without this script every field stays, each label saying when it applies.
+/* The exit form shows only the fields of the chosen kind (without scripts every field
+   is there, each label saying when it applies). */
 (function () {
   var form = document.getElementById("exit-form");
   var kind = form && form.querySelector("select");
