@@ -5,7 +5,7 @@
   PostgreSQL compare the same text with the same index; existing entries are rewritten.
 
 Revision ID: 0011_italian_first
-Revises: 0010_security
+Revises: 0013_votes
 Create Date: 2026-11-29 22:05:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_italian_first'
-down_revision = '0010_security'
+down_revision = '0013_votes'
 branch_labels = None
 depends_on = None
 
