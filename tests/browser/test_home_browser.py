@@ -93,5 +93,7 @@ def test_lists_fit_a_phone_and_the_audit_log_fits_a_laptop(page, create_login, b
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto("/admin/audit")
     width = page.evaluate(WIDEST)
-    assert width <= 1366, f"the audit log is {width} px wide"
+    wide = page.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 1366)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert width <= 1366, f"the audit log is {width} px wide: {wide}"
     assert_accessible(page, "audit log (1366 px)")
