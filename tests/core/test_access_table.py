@@ -181,6 +181,7 @@ GET    /reports/membership                                      L D A A A D
 GET    /reports/membership.csv                                  L D A A A D
 GET    /statute                                                 L D A A A A
 POST   /statute/change                                          L D D D D A
+POST   /statute/changes/<int:value_id>/cancel                    L D D D D A
 POST   /api/v1/assemblies                                       L D D D A D
 GET    /api/v1/assemblies                                       L A A A A D
 GET    /api/v1/assemblies/<int:assembly_id>                     L A A A A D

@@ -310,3 +310,32 @@ def test_the_api_and_the_form_refuse_the_past_without_a_correction(client, login
     page = login(admin_user).post("/statute/change", data={
         "name": "share_value", "value": "35", "effective_from": "2026-02-01"})
     assert page.status_code == 422 and 'id="effective_from-errors"' in page.get_data(as_text=True)
+
+
+def test_a_scheduled_change_can_be_cancelled_before_it_applies(client, login, admin_user, today):
+    from datetime import timedelta
+
+    from governance.core.audit import AuditEntry
+    from governance.extensions import db
+    from governance.statute import operations as statute_operations
+    from governance.statute.queries import value_on
+    later = today + timedelta(days=30)
+    row, = statute_operations.change_parameters({"notice_days": "15"}, later, admin_user, note="Delibera 3/2026")
+    db.session.flush()
+    login(admin_user)
+    page = client.get("/statute").get_data(as_text=True)
+    assert f'action="/statute/changes/{row.id}/cancel"' in page
+    assert client.post(f"/statute/changes/{row.id}/cancel").status_code == 302
+    assert value_on("notice_days", later) == 8
+    assert db.session.scalar(db.select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "statute.cancel"
+
+
+def test_a_change_in_force_cannot_be_cancelled(client, login, admin_user, today):
+    from governance.extensions import db
+    from governance.statute import operations as statute_operations
+    from governance.statute.queries import value_on
+    row, = statute_operations.change_parameters({"notice_days": "15"}, today, admin_user, note="Delibera 3/2026")
+    db.session.flush()
+    login(admin_user)
+    response = client.post(f"/statute/changes/{row.id}/cancel")
+    assert response.status_code == 302 and value_on("notice_days", today) == 15
