@@ -448,6 +448,22 @@ def _render_my_withdrawal(member, form=None, status=200):
         decision_days=value_on("withdrawal_decision_days", today)), status
 
 
+@bp.post("/me/withdrawal/cancel")
+@permission(P.WITHDRAWAL_REQUEST_OWN)
+def cancel_my_withdrawal():
+    """The member takes back a request the board has not decided yet."""
+    member = _own_member()
+    try:
+        operations.cancel_withdrawal(member, actor())
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        flash(error.message, "danger")
+        return redirect(url_for("lifecycle.my_withdrawal"))
+    flash(_("Your withdrawal request was cancelled: you remain a member."), "success")
+    return redirect(url_for("lifecycle.my_withdrawal"))
+
+
 @bp.route("/me/withdrawal", methods=["GET", "POST"])
 @permission(P.WITHDRAWAL_REQUEST_OWN)
 def my_withdrawal():

@@ -152,6 +152,7 @@ GET    /me/loans                                                L A D D D D
 GET    /me/membership                                           L A A A A A
 GET    /me/withdrawal                                           L A D D D D
 POST   /me/withdrawal                                           L A D D D D
+POST   /me/withdrawal/cancel                                    L A D D D D
 GET    /members                                                 L D A A A D
 GET    /members/export.csv                                      L D A A A D
 GET    /members/import                                          L D D D A D

@@ -429,3 +429,25 @@ def test_only_the_member_themself_files_their_withdrawal(client, today, member_u
     own = client.post(f"/api/v1/members/{number}/withdrawal-requests", headers=bearer(member_user),
                       json={"reason": "Trasferimento"})
     assert own.status_code == 201
+
+
+def test_a_member_cancels_a_pending_withdrawal_before_the_decision(client, login, today, member_factory,
+                                                                  user_factory, board, _db):
+    from governance.core.audit import AuditEntry
+    member = member_factory(admitted_on=date(2020, 1, 1))
+    user = user_factory(roles=["member"], member=member)
+    request = operations.request_withdrawal(member, {}, user)
+    _db.commit()
+    login(user)
+    page = client.get("/me/withdrawal").get_data(as_text=True)
+    assert 'action="/me/withdrawal/cancel"' in page
+    assert client.post("/me/withdrawal/cancel").status_code == 302
+    assert count(WithdrawalRequest) == 0
+    assert _db.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "withdrawal.cancel"
+    # decided: nothing to take back any more
+    again = operations.request_withdrawal(member, {}, user)
+    operations.decide_withdrawal(again, {"outcome": "accepted", "decided_on": today}, board)
+    _db.commit()
+    client.post("/me/withdrawal/cancel")
+    _db.expire_all()
+    assert again.status == WithdrawalStatus.ACCEPTED
