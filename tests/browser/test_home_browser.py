@@ -97,3 +97,15 @@ def test_lists_fit_a_phone_and_the_audit_log_fits_a_laptop(page, create_login, b
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert width <= 1366, f"the audit log is {width} px wide: {wide}"
     assert_accessible(page, "audit log (1366 px)")
+
+
+def test_a_legal_person_sees_its_own_fields_when_applying(page):
+    page.set_viewport_size(PHONE)
+    page.goto("/apply")
+    expect(page.locator("input[name=first_name]")).to_be_visible()
+    page.select_option("select[name=category]", "legal_person")
+    expect(page.locator("input[name=first_name]")).to_be_hidden()
+    expect(page.locator("input[name=birth_date]")).to_be_hidden()
+    expect(page.locator("input[name=legal_representative]")).to_be_visible()
+    expect(page.locator("label[for=tax_code]")).to_have_text(re.compile("partita IVA", re.I))
+    assert_accessible(page, "application of a legal person (phone)")
