@@ -123,9 +123,18 @@ def search_condition(q: str):
     return sa.or_(*conditions) if conditions else sa.false()
 
 
-def register_query(register_filter: RegisterFilter | None = None) -> sa.Select:
-    """The register's entries matching the filter, in register-number order."""
-    query = sa.select(Member).order_by(Member.number)
+# The register page's sortable columns (the number breaks ties, so pages never overlap).
+SORTS = {"number": Member.number, "name": Member.search_name, "category": Member.category,
+         "status": Member.status, "admitted_on": Member.admitted_on}
+
+
+def register_query(register_filter: RegisterFilter | None = None, sort: str = "number",
+                   descending: bool = False) -> sa.Select:
+    """The register's entries matching the filter, in register-number order (or by
+    another column of SORTS)."""
+    column = SORTS.get(sort, Member.number)
+    first = column.desc() if descending else column.asc()
+    query = sa.select(Member).order_by(first, Member.number)
     return (register_filter or RegisterFilter()).apply(query)
 
 

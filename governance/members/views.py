@@ -46,14 +46,20 @@ def register():
     register_filter = queries.RegisterFilter.from_args(request.args, default_status=MemberStatus.ACTIVE)
     page = _positive_int("page", 1, MAX_PAGE)
     per_page = _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
-    members, total = queries.page_of(queries.register_query(register_filter), page, per_page)
+    sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "number"
+    descending = request.args.get("dir") == "desc"
+    members, total = queries.page_of(queries.register_query(register_filter, sort, descending), page, per_page)
     args = register_filter.as_args()
+    sort_args = dict(args)  # the column links keep the filter, and the pager keeps the order
+    if sort != "number" or descending:
+        args.update(sort=sort, dir="desc" if descending else "asc")
     if per_page != PER_PAGE:
         args["per_page"] = per_page
     days = queries.seniority_days()
     return render_template(
         "members/register.html", members=members, total=total, page=page, per_page=per_page,
-        register_filter=register_filter, pager_args=args,
+        register_filter=register_filter, pager_args=args, sort=sort, descending=descending,
+        sort_args=sort_args,
         voting_right_from=lambda member: queries.voting_right_from(member, days),
         can_write=can(current_user, P.REGISTER_WRITE),
         can_import=can(current_user, P.REGISTER_IMPORT), **_labels())

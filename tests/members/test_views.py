@@ -295,3 +295,12 @@ def test_the_history_says_who_by_name(client, login, user_factory, member_factor
     login(user_factory(roles=["board"]))
     html = client.get("/members/31").get_data(as_text=True)
     assert "Lucia Segreteria" in html
+
+
+def test_the_register_sorts_by_its_columns(client, login, board_user, register):
+    login(board_user)
+    by_name = _numbers(client.get("/members?sort=name&status=all").get_data(as_text=True))
+    assert by_name == [2, 3, 5, 1, 4]  # Bianchi, Grossi, Neri, Rossi, Verdi
+    html = client.get("/members?sort=number&dir=desc&status=all").get_data(as_text=True)
+    assert _numbers(html) == [5, 4, 3, 2, 1] and 'aria-sort="descending"' in html
+    assert _numbers(client.get("/members?sort=nonsense").get_data(as_text=True)) == [1, 2, 3, 4]
