@@ -60,7 +60,11 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        operations.request_password_reset(form.email.data)
+        try:
+            operations.request_password_reset(form.email.data)
+        except DomainError as error:  # an email no account can have (a NUL byte...)
+            show_errors(form, error, default_field="email")
+            return render_template("auth/forgot_password.html", form=form), 422
         # The same answer whether or not the account exists (no account enumeration).
         flash(_("If an account exists for this email, we have sent it a link to set a new "
                 "password. Check your inbox."), "info")

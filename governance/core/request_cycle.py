@@ -4,6 +4,7 @@ the outbox worker afterwards, never inside the request (core.outbox)."""
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from flask import g, has_app_context, make_response, request
 from sqlalchemy.exc import IntegrityError
@@ -51,7 +52,20 @@ def identify_api_requests_with(loader) -> None:
     _api_identity_loader = loader
 
 
+def _refuse_control_characters_in_the_query() -> None:
+    """No query-string parameter (`?q=`, `?name=`, `?actor=`, `?next=`...) ever needs a
+    control character, and a NUL byte sent on to PostgreSQL is a 500: refuse them all
+    here, once, as a 422 naming the parameter."""
+    for name, values in request.args.lists():
+        if any(unicodedata.category(ch) == "Cc" for ch in name + "".join(values)):
+            from flask_babel import gettext as _
+            raise DomainError("validation", _("Contains control characters that are not allowed."),
+                              field=name if name.isprintable() else "query")
+
+
 def init_app(app):
+    app.before_request(_refuse_control_characters_in_the_query)
+
     @app.before_request
     def prepare_api_request():
         if not request.path.startswith("/api/"):

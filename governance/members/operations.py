@@ -2,7 +2,6 @@
 models, write history and audit, and flush; the request wrapper commits."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
@@ -27,16 +26,28 @@ ENTRY_FIELDS = ("first_name", "last_name", "tax_code", "birth_date", "address", 
                 "category", "admitted_on", "shares", "legal_representative")
 
 
-def _text(value: Any, max_len: int) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > max_len:
-        raise ValueError(_("At most %(n)d characters.", n=max_len))
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        # NUL and other control characters: PostgreSQL refuses NUL, and none belongs in a name
-        raise ValueError(_("Contains control characters that are not allowed."))
-    return text or None
+# Names refuse invisible characters too (two entries must not look alike and differ).
+NAME_FIELDS = frozenset({"first_name", "last_name", "legal_representative"})
+
+
+def _text(value: Any, max_len: int, field: str = "") -> str | None:
+    """The one cleaning of free text (core.inputs.text): control characters (NUL:
+    PostgreSQL refuses it), direction overrides, and in names zero-width characters."""
+    try:
+        return inputs.text(value, max_length=max_len, name=field in NAME_FIELDS)
+    except inputs.InvalidInput as problem:
+        raise ValueError(problem.message) from None
+
+
+NOTE_MAX_LENGTH = inputs.LONG_TEXT
+
+
+def _note(value: Any) -> str | None:
+    """The reason of an entry or a correction, kept in its history: several lines."""
+    try:
+        return inputs.text(value, max_length=NOTE_MAX_LENGTH, multiline=True)
+    except inputs.InvalidInput as problem:
+        raise ValueError(problem.message) from None
 
 
 def _date(value: Any) -> date | None:
@@ -103,7 +114,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
         if not present(field):
             continue
         try:
-            value = _text(data.get(field), max_len)
+            value = _text(data.get(field), max_len, field)
         except ValueError as exc:
             fail(field, str(exc))
             continue
@@ -387,6 +398,10 @@ def add_member(data: dict, actor, *, note: str | None = None) -> Member:
     """Add one entry to the register from user input (form or API): `number` is kept if
     given, else the next one is assigned. All input errors are reported together."""
     clean, errors = validate_entry(data)
+    try:
+        note = _note(note)
+    except ValueError as exc:
+        errors.setdefault("note", []).append(str(exc))
     number = None
     try:
         number = parse_register_number(data.get("number"))
@@ -403,7 +418,7 @@ def add_member(data: dict, actor, *, note: str | None = None) -> Member:
                 "number (%(next)d) is assigned.", n=number, next=last + 1))
     if errors:
         raise entry_error(errors)
-    return register_member(clean, actor, number=number, note=(note or "").strip() or None)
+    return register_member(clean, actor, number=number, note=note)
 
 
 def _api_value(member: Member, field: str) -> Any:
@@ -417,9 +432,13 @@ def correct_member(member: Member, changes: dict, actor, note: str | None) -> di
     reason and in the audit log; an empty dict (and nothing written) when nothing
     differs. Status and exit are not corrected here: exits have their own use case."""
     errors: dict[str, list[str]] = {}
-    note = (note or "").strip()
-    if not note:
-        errors["note"] = [_("Give the reason for the correction.")]
+    try:
+        note = _note(note)
+    except ValueError as exc:
+        errors["note"] = [str(exc)]
+    else:
+        if not note:
+            errors["note"] = [_("Give the reason for the correction.")]
     for field in changes:
         if field in NOT_CORRECTABLE:
             errors.setdefault(field, []).append(_("This field cannot be corrected here."))

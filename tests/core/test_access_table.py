@@ -313,6 +313,7 @@ def test_each_role_gets_what_the_table_says(app, client, world, role):
     for rule, method in routes(app):
         response = request_as(app, client, role, world, rule, method)
         got = _observed(response, rule.rule.startswith("/api/"))
+        response.close()  # a streamed CSV ends its request context here, not when collected
         expected = ROWS.get((method, rule.rule), "?" * len(ROLES))[column]
         draft.append(f"{method:6} {rule.rule} {got}")
         if got != expected:

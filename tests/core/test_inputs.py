@@ -52,3 +52,17 @@ def test_a_search_with_a_nul_byte_is_a_422_on_its_parameter():
     with pytest.raises(DomainError) as refused:
         inputs.search("ros\x00si")
     assert refused.value.errors == {"q": ["Contains control characters that are not allowed."]}
+
+
+@pytest.mark.parametrize("field,value", [
+    ("last_name", "Ros\u200bsi"), ("first_name", "\u202eAnna"), ("legal_representative", "Ma\u200dria"),
+    ("address", "Via Roma 1\u202e"), ("last_name", "Ros\x00si"),
+])
+def test_the_register_and_applications_use_the_same_cleaning(client, today, field, value):
+    """Names with invisible characters, and any text with a direction override, are
+    refused next to the field by the register's own checks (applications use them)."""
+    from tests.lifecycle import factories
+    data = factories.legal_person_data if field == "legal_representative" else factories.application_data
+    response = client.post("/api/v1/applications", json=data(**{field: value}))
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
