@@ -34,7 +34,16 @@ def init_app(app):
             return referrer.path + (f"?{referrer.query}" if referrer.query else "")
         return request.path if request.url_rule and "GET" in request.url_rule.methods else "/"
 
-    app.jinja_env.globals.update(language_next=language_next, page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
+    def dear(person) -> str:
+        """The greeting of a letter or email: "Gentile Giulia Bianchi," before a person,
+        "Spett.le Cooperativa Esempio srl," before a legal person (its `is_legal_person`)."""
+        from flask_babel import gettext
+        name = person.full_name
+        if getattr(person, "is_legal_person", False):
+            return gettext("To %(name)s,", name=name)
+        return gettext("Dear %(name)s,", name=name)
+
+    app.jinja_env.globals.update(dear=dear, language_next=language_next, page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
                                  audit_changes=audit.change_lines)
 
     @app.context_processor

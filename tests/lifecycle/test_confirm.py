@@ -163,3 +163,16 @@ def test_the_admission_letter_has_letterhead_place_date_and_the_right_greeting(a
     assert "IT60X0542811101000000123456" in text and "€ 50,00" in text
     assert "Potrà votare nelle assemblee dal 24 febbraio 2027" in text
     assert "Il Presidente, Mario Rossi" in text
+
+
+def test_emails_greet_a_legal_person_with_spett_le(app, today):
+    from tests.lifecycle import factories
+    company = operations.submit_application(factories.legal_person_data(), locale="it")
+    db.session.flush()
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == company.email))
+    assert body.startswith("Spett.le Cooperativa Esempio srl,")
+    person = operations.submit_application(factories.application_data(first_name="Giulia", last_name="Bianchi"),
+                                           locale="it")
+    db.session.flush()
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == person.email))
+    assert body.startswith("Gentile Giulia Bianchi,")
