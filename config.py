@@ -83,6 +83,13 @@ class Config:
     # email as it arrives) or "digest" (one email a day, sent by
     # `flask --app wsgi lifecycle digest`, e.g. from cron at 7:00).
     BOARD_NOTIFICATIONS = os.environ.get("BOARD_NOTIFICATIONS", "each")
+    # The letterhead of letters and how shares are paid (acknowledgement, admission).
+    COOPERATIVE_ADDRESS = os.environ.get("COOPERATIVE_ADDRESS", "Via Roma 1, 20077 Melegnano (MI)")
+    COOPERATIVE_PLACE = os.environ.get("COOPERATIVE_PLACE", "Melegnano")
+    COOPERATIVE_TAX_CODE = os.environ.get("COOPERATIVE_TAX_CODE", "00743110157")
+    COOPERATIVE_REGISTER = os.environ.get("COOPERATIVE_REGISTER", "A123456")  # Albo delle società cooperative
+    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "")
+    PAYMENT_IBAN = os.environ.get("PAYMENT_IBAN", "")
 
     # Assemblies: agenda documents, paper-proxy scans and signed minutes, stored outside
     # the web root by random names; the largest file accepted.

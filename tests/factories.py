@@ -12,7 +12,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from governance.auth.models import User
 from governance.demo import make_tax_code  # noqa: F401 - valid codici fiscali for tests
 from governance.core import clock
-from governance.members.models import Category, Member, MemberStatus
+from governance.members.models import Category, Member, MemberStatus, search_key
 from governance.extensions import db
 
 # Each test draws from its own generator, reseeded from the test's id (tests/conftest.py),
@@ -58,7 +58,7 @@ class MemberFactory(_Base):
     status = MemberStatus.ACTIVE
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
-    search_name = factory.LazyAttribute(lambda o: f"{o.last_name} {o.first_name}".lower())
+    search_name = factory.LazyAttribute(lambda o: search_key(f"{o.last_name} {o.first_name}"))
 
 
 class UserFactory(_Base):

@@ -26,6 +26,8 @@ def init_app(app) -> None:
     from ..core.api import register_api
     from ..core.navigation import HomeCard, NavItem, register_card, register_nav
     from ..core.outbox import register_renderer
+    from . import words
+    words.register()
     from ..lifecycle.signals import appeal_lodged
     from ..auth.cli import users_cli
     from . import api, cards, cli, invitations, notifications, views

@@ -34,6 +34,9 @@ def login():
                 response.headers["Retry-After"] = str(error.retry_after)
             return response
         login_user(user, remember=form.remember.data)
+        chosen = session.get("lang")
+        if chosen in ("it", "en") and chosen != user.locale:
+            operations.set_locale(user, chosen)  # a language chosen before logging in is kept
         session["lang"] = user.locale
         return redirect(safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200

@@ -8,7 +8,17 @@ from ..core.outbox import register_topics
 from ..core.permissions import Role
 
 
+def _names(ids) -> dict:
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from .models import User
+    return {row.id: row.full_name or row.email for row in db.session.execute(
+        sa.select(User.id, User.full_name, User.email).where(User.id.in_(ids)))}
+
+
 def register() -> None:
+    audit.register_actor_names(_names)
     audit.register_words(
         actions={
             "user.create": _l("Login created"), "user.update": _l("Login changed"),

@@ -183,3 +183,19 @@ def action_choices() -> list[tuple[str, str]]:
 def object_choices() -> list[tuple[str, str]]:
     return sorted(((code, (str(text) % {"id": ""}).strip()) for code, text in _WORDS["objects"].items()),
                   key=lambda c: c[1])
+
+
+# --- who: the log keeps the actor's id and email; the logins' domain says their names ----
+
+_ACTOR_NAMES: list = []
+
+
+def register_actor_names(lookup) -> None:
+    """`lookup(ids) -> {id: name}`, registered by the domain that knows logins (auth)."""
+    _ACTOR_NAMES[:] = [lookup]
+
+
+def actor_names(ids) -> dict:
+    """The names of these actors in one query ({} before a lookup is registered)."""
+    wanted = {i for i in ids if i is not None}
+    return _ACTOR_NAMES[0](wanted) if wanted and _ACTOR_NAMES else {}

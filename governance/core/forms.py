@@ -3,6 +3,7 @@ expired-form message, and the "required" marker. Forms check the input's shape o
 the rules are the operations' (CONVENTIONS.md), whose DomainError lands here."""
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext as _
 from wtforms.fields import Field
 
@@ -26,6 +27,7 @@ def show_errors(form, error: DomainError, default_field: str | None = None) -> N
     """Put an operation's errors next to the form's fields; errors of fields the form does
     not have, and an error without a field, go above the form (or next to
     `default_field`)."""
+    g.form_errors = True  # "Errore:" in the page's title (core.templating.page_has_errors)
     placed = False
     for name, messages in (error.errors or {}).items():
         field = form._fields.get(name) if isinstance(name, str) else None

@@ -10,25 +10,25 @@ from fpdf.enums import XPos, YPos
 from . import clock
 
 
-# Letters with no decomposition to a Latin-1 base letter (Polish, Croatian, ...).
-_SPECIAL = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i",
-                          "€": "EUR", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+# Letters with no decomposition to a Windows-1252 base letter (Polish, Croatian, ...).
+_SPECIAL = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i"})
+ENCODING = "windows-1252"  # the core fonts' encoding: Latin-1 plus €, typographic quotes, dashes
 
 
 def latin1(text) -> str:
-    """fpdf2's core fonts are Latin-1: Italian accents pass as they are; other letters
-    lose only their diacritic (Ștefan -> Stefan, Łukasz -> Lukasz) rather than turning
-    into '?' in an official document."""
+    """fpdf2's core fonts are Windows-1252: Italian accents, € and typographic quotes
+    pass as they are; other letters lose only their diacritic (Ștefan -> Stefan,
+    Łukasz -> Lukasz) rather than turning into '?' in an official document."""
     if text is None:
         return ""
     out = []
     for char in str(text).translate(_SPECIAL):
         try:
-            char.encode("latin-1")
+            char.encode(ENCODING)
             out.append(char)
         except UnicodeEncodeError:
             base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            out.append(base if base and base.encode("latin-1", "ignore").decode("latin-1") == base else "?")
+            out.append(base if base and base.encode(ENCODING, "ignore").decode(ENCODING) == base else "?")
     return "".join(out)
 
 
@@ -37,6 +37,7 @@ class Document(FPDF):
 
     def __init__(self, title: str, orientation: str = "P"):
         super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.core_fonts_encoding = ENCODING
         self.doc_title = title
         self.set_title(latin1(title))
         self.set_creator("Governance platform")
@@ -52,9 +53,29 @@ class Document(FPDF):
         self.ln(2)
 
     def footer(self):
+        """The cooperative, the day in words and "pagina 1 di 3" (in the reader's language)."""
+        from flask_babel import gettext as _
+
+        from .formatting import day
         self.set_y(-12)
         self.set_font("Helvetica", "", 8)
-        self.cell(0, 5, latin1(f"{clock.today().isoformat()} - {self.page_no()}/{{nb}}"), align="R")
+        self.cell(0, 5, latin1(f"{current_app.config['COOPERATIVE_NAME']} · {day(clock.today(), 'long')}"))
+        self.set_x(self.l_margin)
+        self.cell(0, 5, latin1(_("page %(page)d of %(pages)s", page=self.page_no(), pages="{nb}")), align="R")
+
+    def letterhead(self) -> None:
+        """Under the cooperative's name: registered office, tax code / VAT number and the
+        number in the register of cooperatives (settings), as on a letter's paper."""
+        from flask_babel import gettext as _
+        config = current_app.config
+        parts = [config.get("COOPERATIVE_ADDRESS")]
+        if config.get("COOPERATIVE_TAX_CODE"):
+            parts.append(_("Tax code and VAT no. %(code)s", code=config["COOPERATIVE_TAX_CODE"]))
+        if config.get("COOPERATIVE_REGISTER"):
+            parts.append(_("Register of cooperatives no. %(number)s", number=config["COOPERATIVE_REGISTER"]))
+        self.set_y(self.get_y() - 2)
+        self.paragraph(" · ".join(p for p in parts if p), size=8)
+        self.ln(4)
 
     def paragraph(self, text: str, size: int = 10, style: str = ""):
         self.set_font("Helvetica", style, size)
@@ -62,32 +83,59 @@ class Document(FPDF):
         self.ln(1)
 
     def table(self, headers: list[str], rows, widths: list[float], size: int = 7):
-        """A simple table whose header repeats on each page; cells are clipped to width."""
+        """A table whose header repeats on each page; a long cell wraps on more lines
+        (the row grows) instead of being cut. Rows that fit on one line, nearly all of
+        them, are drawn as plain cells: only long ones are measured line by line."""
+        from fpdf.enums import MethodReturnValue
+
         def head():
             self.set_font("Helvetica", "B", size)
-            for h, w in zip(headers, widths):
-                self.cell(w, 5, latin1(h), border=1)
-            self.ln()
+            texts = [latin1(h) for h in headers]
+            self._row(texts, widths, self._lines(texts, widths, MethodReturnValue))
             self.set_font("Helvetica", "", size)
         head()
         for row in rows:
-            if self.get_y() > self.h - 20:
+            texts = [latin1(value) for value in row]
+            lines = self._lines(texts, widths, MethodReturnValue)
+            height = self._row_height(lines)
+            if self.get_y() + height > self.h - 17:
                 self.add_page()
                 head()
-            for value, w in zip(row, widths):
-                self.cell(w, 5, self._clip(latin1(value), w - 1), border=1)
-            self.ln()
+            self._row(texts, widths, lines)
 
-    def _clip(self, text: str, width: float) -> str:
-        """Cut text to fit a cell: estimate the length from the measured width, then
-        adjust by a character or two (measuring every prefix made large PDFs slow)."""
-        full = self.get_string_width(text)
-        if full <= width:
-            return text
-        keep = max(int(len(text) * width / full), 0)
-        while keep > 0 and self.get_string_width(text[:keep]) > width:
-            keep -= 1
-        return text[:keep]
+    LINE = 5      # one-line rows, as before
+    WRAPPED = 3.6  # each line of a wrapped row
+
+    def _lines(self, texts, widths, returns) -> dict[int, list[str]] | None:
+        """The lines of each cell too long for its width, or None when all fit."""
+        wrapped = None
+        for i, (text, width) in enumerate(zip(texts, widths)):
+            if self.get_string_width(text) > width - 2:
+                wrapped = wrapped or {}
+                wrapped[i] = [str(line) for line in self.multi_cell(
+                    width, self.WRAPPED, text, dry_run=True, output=returns.LINES)]
+        return wrapped
+
+    def _row_height(self, lines) -> float:
+        if not lines:
+            return self.LINE
+        return max(self.LINE, self.WRAPPED * max(len(v) for v in lines.values()) + 1.4)
+
+    def _row(self, texts, widths, lines) -> None:
+        if not lines:
+            for text, width in zip(texts, widths):
+                self.cell(width, self.LINE, text, border=1)
+            self.ln()
+            return
+        height = self._row_height(lines)
+        x, y = self.get_x(), self.get_y()
+        for i, (text, width) in enumerate(zip(texts, widths)):
+            self.rect(x, y, width, height)
+            for n, line in enumerate(lines.get(i, [text])):
+                self.set_xy(x, y + 0.7 + n * self.WRAPPED)
+                self.cell(width, self.WRAPPED, line)
+            x += width
+        self.set_xy(self.l_margin, y + height)
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())

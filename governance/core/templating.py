@@ -16,7 +16,34 @@ def init_app(app):
     app.add_template_filter(formatting.number, "num")
     app.add_template_filter(formatting.percent, "pct")
     app.add_template_filter(formatting.label, "label")
-    app.jinja_env.globals.update(days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
+    def page_has_errors(form=None) -> bool:
+        """A form on this page came back with errors (the page's title says so)."""
+        from flask import g
+        return bool(g.get("form_errors") or (form is not None and getattr(form, "errors", None)))
+
+    def language_next() -> str:
+        """Where the language switch comes back to: this page, or after a POST (a form
+        sent with errors) the page the form was on, by GET."""
+        from urllib.parse import urlsplit
+
+        from flask import request
+        if request.method == "GET":
+            return request.full_path
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc == request.host and referrer.path:
+            return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return request.path if request.url_rule and "GET" in request.url_rule.methods else "/"
+
+    def dear(person) -> str:
+        """The greeting of a letter or email: "Gentile Giulia Bianchi," before a person,
+        "Spett.le Cooperativa Esempio srl," before a legal person (its `is_legal_person`)."""
+        from flask_babel import gettext
+        name = person.full_name
+        if getattr(person, "is_legal_person", False):
+            return gettext("To %(name)s,", name=name)
+        return gettext("Dear %(name)s,", name=name)
+
+    app.jinja_env.globals.update(dear=dear, language_next=language_next, page_has_errors=page_has_errors, days=formatting.days, outbox_topic=outbox.topic_label, audit_action=audit.action_label, audit_object=audit.object_label,
                                  audit_changes=audit.change_lines)
 
     @app.context_processor

@@ -40,8 +40,9 @@ class ApplicationForm(FlaskForm):
     phone = TelField(_l("Phone"), render_kw={"autocomplete": "tel"})
     shares = StringField(_l("Shares subscribed"), default="1", validators=REQUIRED,
                          render_kw={"type": "number", "min": "1", "step": "1", "inputmode": "numeric"})
-    accepts_statute = BooleanField(_l("I have read and accept the statute"))
-    accepts_privacy = BooleanField(_l("I have read the privacy notice"))
+    # `required` in the page too: the browser says what is missing before sending
+    accepts_statute = BooleanField(_l("I have read and accept the statute"), render_kw={"required": True})
+    accepts_privacy = BooleanField(_l("I have read the privacy notice"), render_kw={"required": True})
     password = PasswordField(_l("Password to follow your application (at least 10 characters)"),
                              validators=REQUIRED,
                              render_kw={"autocomplete": "new-password"})

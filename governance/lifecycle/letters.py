@@ -11,12 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..core.formatting import day, money
 from ..core.money import format_eur
 from ..core.pdf import Document
-from ..members.models import Member
+from ..members.models import Category, Member
+from ..members.queries import voting_right_from
 from ..statute.queries import value_on
 from . import rules
 
@@ -51,43 +53,84 @@ def document_pdf(name: str) -> bytes:
     return pdf.to_bytes()
 
 
+def addressee_lines(member: Member) -> str:
+    """The addressee block: "Spett.le" before a legal person (with its representative),
+    "Gentile" before a person (in Italian; other languages their own forms)."""
+    if member.category == Category.LEGAL_PERSON:
+        lines = [_("To %(name)s", name=member.full_name)]
+        if member.legal_representative:
+            lines.append(_("attn. %(name)s, legal representative", name=member.legal_representative))
+    else:
+        lines = [_("Dear %(name)s", name=member.full_name)]
+    if member.address:
+        lines.append(member.address)
+    return "\n".join(lines)
+
+
+def payment_details(reference: str) -> str:
+    """How to pay the shares, from the settings (empty without PAYMENT_IBAN)."""
+    iban = current_app.config.get("PAYMENT_IBAN")
+    if not iban:
+        return ""
+    return _("Pay the shares by bank transfer to IBAN %(iban)s, reference \"%(reference)s\".",
+             iban=iban, reference=reference)
+
+
+def member_reference(member: Member) -> str:
+    return _("shares member no. %(number)d %(name)s", number=member.number, name=member.full_name)
+
+
+def applicant_reference(application) -> str:
+    return _("shares application %(id)d %(name)s", id=application.id, name=application.full_name)
+
+
 def admission_letter(application, member: Member, share_value: Decimal) -> bytes:
     """The letter of admission (art. 2528 c.c.: the admission is communicated to the
-    applicant), in the applicant's language."""
+    applicant), in the applicant's language: letterhead, place and date, addressee,
+    dates rather than terms, the payment details, the signatory."""
     with force_locale(application.locale or "it"):
+        config = current_app.config
         pdf = Document(_("Letter of admission"))
-        pdf.paragraph(format_date(member.admitted_on, "long"))
-        addressee = member.full_name
-        if member.legal_representative:
-            addressee += "\n" + _("attn. %(name)s, legal representative", name=member.legal_representative)
-        if member.address:
-            addressee += "\n" + member.address
-        pdf.paragraph(addressee)
+        pdf.letterhead()
+        place = config.get("COOPERATIVE_PLACE")
+        today = day(member.admitted_on, "long")
+        pdf.paragraph(f"{place}, {today}" if place else today)
+        pdf.ln(2)
+        pdf.paragraph(addressee_lines(member))
+        pdf.ln(2)
         pdf.paragraph(_("Subject: admission as a member"), style="B")
         pdf.paragraph(_(
             "We are pleased to inform you that the board of directors, at its meeting of "
             "%(date)s, admitted you as a member of the cooperative in the category "
             "\"%(category)s\" (art. 2528 of the Civil Code).",
-            date=format_date(application.decided_on, "long"), category=member.category.label))
+            date=day(application.decided_on, "long"), category=member.category.label))
+        amount = rules.amount_due(member.shares_subscribed, share_value)
         pdf.table([_("Register number"), _("Admission date"), _("Shares subscribed"), _("Amount due")],
-                  [[str(member.number), format_date(member.admitted_on, "short"),
-                    f"{member.shares_subscribed} x {format_eur(share_value)}",
-                    format_eur(rules.amount_due(member.shares_subscribed, share_value))]],
+                  [[str(member.number), day(member.admitted_on),
+                    f"{member.shares_subscribed} × {money(share_value)}", money(amount)]],
                   widths=[40, 40, 55, 45], size=9)
         pdf.ln(3)
         pdf.paragraph(_(
             "Your entry in the member register is number %(number)d. The shares you subscribed "
             "are paid to the cooperative as the secretary will tell you; each payment is "
             "recorded in the register.", number=member.number))
+        payment = payment_details(member_reference(member))
+        if payment:
+            pdf.paragraph(payment)
         pdf.paragraph(_(
             "Your account on the cooperative's platform is ready: activate it with the link in "
             "the email that came with this letter, then log in with your email and the "
             "password you chose when applying. You will find your entry, the assemblies and "
             "your votes there."))
-        pdf.paragraph(_(
-            "You may vote in the assemblies once you have been in the register for "
-            "%(days)d days (art. 2538 of the Civil Code).",
-            days=value_on("voting_seniority_days", member.admitted_on)))
+        voting_from = voting_right_from(member)
+        if voting_from is not None:
+            pdf.paragraph(_(
+                "You may vote in the assemblies from %(date)s, after %(days)d days in the register "
+                "(art. 2538 of the Civil Code).", date=day(voting_from, "long"),
+                days=(voting_from - member.admitted_on).days))
         pdf.paragraph(_("Welcome to the cooperative."))
+        pdf.ln(4)
         pdf.paragraph(_("For the board of directors"), style="B")
+        if config.get("LETTER_SIGNATORY"):
+            pdf.paragraph(config["LETTER_SIGNATORY"])
         return pdf.to_bytes()

@@ -35,17 +35,34 @@ def _to_member(member: Member, subject, template: str, **context):
 
 
 def application_received(application, *, amount_due, share_value):
+    from .letters import applicant_reference, payment_details
     return _to_applicant(application, _l("Your application has been received"), "acknowledgement.txt",
-                         amount_due=money(amount_due), share_value=money(share_value))
+                         amount_due=money(amount_due), share_value=money(share_value),
+                         payment=_later(lambda: payment_details(applicant_reference(application))))
+
+
+class _later:
+    """A sentence made when the email is written (inside its language), not before."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __str__(self):
+        return self.make()
+
+    def __bool__(self):
+        return bool(self.make())
 
 
 def admitted(application, member, *, letter: bytes, activation_url, amount_due):
+    from .letters import member_reference, payment_details
     return send_templated(
         application.email, application.locale, _l("Welcome: you are a member of the cooperative"),
         "lifecycle/email/admitted.txt", topic=f"application:{application.id}",
         attachments=[("lettera-ammissione.pdf", "application/pdf", letter)],
         sensitive=activation_url is not None, application=application, member=member,
-        activation_url=activation_url, login_url=public_url("auth.login"), amount_due=money(amount_due))
+        activation_url=activation_url, login_url=public_url("auth.login"), amount_due=money(amount_due),
+        payment=_later(lambda: payment_details(member_reference(member))))
 
 
 def duplicate_application(pending, *, attempted_email: str | None):

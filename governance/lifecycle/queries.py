@@ -313,10 +313,42 @@ CSV_HEADER = ["section", "date", "number", "name", "category", "outcome", "reaso
 CSV_PARTS = ("lines", "counts")
 
 
-def report_csv(report: MembershipReport, part: str = "lines") -> str:
-    """The report as CSV (core.csvio, plain form: formulas in names and reasons are
-    neutralised like in every other CSV): its lines (one per admission, refusal, appeal,
-    exit), or the counts per category (one row per section, one column per category)."""
+def _outcome_words(section: str, outcome: str) -> str:
+    from flask_babel import gettext as _
+
+    from ..members.models import ExitKind
+    if section == "admissions":
+        return _("by application") if outcome == "application" else _("entered in the register")
+    enum_class = {"exits": ExitKind, "appeals": AppealStatus}.get(section, ApplicationStatus)
+    member = enum_class.from_value(outcome)
+    return member.label if member is not None else outcome
+
+
+def _section_words() -> dict[str, str]:
+    from flask_babel import gettext as _
+    return {"admissions": _("Admissions"), "refusals": _("Refusals"), "appeals": _("Appeals"),
+            "exits": _("Exits")}
+
+
+def report_csv(report: MembershipReport, part: str = "lines", form: str = csvio.PLAIN) -> str:
+    """The report as CSV (core.csvio: formulas in names and reasons are neutralised like
+    in every other CSV): its lines (one per admission, refusal, appeal, exit), or the
+    counts per category (one row per section, one column per category). The Excel form
+    (people's default) has Italian headers and words; the plain form (`?format=csv`, the
+    API) the codes."""
+    if form == csvio.EXCEL:
+        from flask_babel import gettext as _
+        sections = _section_words()
+        if part == "counts":
+            return csvio.text([_("Section"), _("Year")] + [c.label for c in Category] + [_("Total")], (
+                [sections[s], report.year] + [report.counts(s)[c] for c in Category] + [report.total(s)]
+                for s in SECTIONS), form)
+        return csvio.text(
+            [_("Section"), _("Date"), _("Register number"), _("Name"), _("Category"), _("Outcome"),
+             _("Reasons")],
+            ([sections[section], line.on, line.number or "", line.name, line.category.label,
+              _outcome_words(section, line.outcome), line.reasons or ""]
+             for section in SECTIONS for line in report.lines.get(section, [])), form)
     if part == "counts":
         def count_rows():
             for section in SECTIONS:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..core import clock, confirm, inputs, limits
+from ..core import clock, confirm, csvio, inputs, limits
 from ..core.errors import DomainError
 from ..authz import P
 from ..core.forms import show_errors
@@ -469,6 +469,22 @@ def _render_my_withdrawal(member, form=None, status=200):
         decision_days=value_on("withdrawal_decision_days", today)), status
 
 
+@bp.post("/me/withdrawal/cancel")
+@permission(P.WITHDRAWAL_REQUEST_OWN)
+def cancel_my_withdrawal():
+    """The member takes back a request the board has not decided yet."""
+    member = _own_member()
+    try:
+        operations.cancel_withdrawal(member, actor())
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        flash(error.message, "danger")
+        return redirect(url_for("lifecycle.my_withdrawal"))
+    flash(_("Your withdrawal request was cancelled: you remain a member."), "success")
+    return redirect(url_for("lifecycle.my_withdrawal"))
+
+
 @bp.route("/me/withdrawal", methods=["GET", "POST"])
 @permission(P.WITHDRAWAL_REQUEST_OWN)
 def my_withdrawal():
@@ -644,7 +660,7 @@ def report_csv():
     part = request.args.get("part", "lines")
     if part not in queries.CSV_PARTS:
         abort(404)
-    body = queries.report_csv(queries.membership_report(year), part)
-    filename = f"membership-{year}{'-counts' if part == 'counts' else ''}.csv"
+    body = queries.report_csv(queries.membership_report(year), part, csvio.form_from(request.args))
+    filename = f"movimenti-soci-{year}{'-conteggi' if part == 'counts' else ''}.csv"
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -22,6 +22,7 @@ def register() -> None:
             "appeal.schedule": _l("Appeal put on an assembly's agenda"),
             "appeal.decide": _l("Assembly's decision on an appeal recorded"),
             "withdrawal.request": _l("Withdrawal requested"),
+            "withdrawal.cancel": _l("Withdrawal request taken back by the member"),
             "withdrawal.accepted": _l("Withdrawal accepted"),
             "withdrawal.refused": _l("Withdrawal refused"),
             "withdrawal.refusal_challenged": _l("Refusal of a withdrawal challenged in court"),

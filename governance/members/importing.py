@@ -28,7 +28,7 @@ from ..extensions import db
 from ..statute.models import StatuteValue
 from ..statute.parameters import BY_NAME
 from . import operations
-from .models import Category, Member, MemberHistory, MemberStatus
+from .models import Category, Member, MemberHistory, MemberStatus, search_key
 
 # API.md: the header of an import file. `number` may be left out (assigned).
 REQUIRED_COLUMNS = ("first_name", "last_name", "tax_code", "birth_date", "email", "phone",
@@ -351,7 +351,7 @@ def import_register(data: bytes, actor, *, note: str | None = None) -> ImportRes
             "shares_subscribed": c["shares"],
             "shares_paid_amount": c.get("shares_paid_amount") or Decimal("0.00"),
             "status": MemberStatus.ACTIVE, "created_at": now, "updated_at": now,
-            "search_name": f"{last} {first}".strip().lower(),
+            "search_name": search_key(f"{last} {first}"),
         })
     db.session.flush()  # the counter, before the bulk statements
     # A plain executemany (no RETURNING: psycopg would re-parse each huge multi-row

@@ -1,6 +1,7 @@
 """The member register (libro soci), DOMAIN.md §2."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -48,6 +49,14 @@ class ExitKind(LabeledEnum):
 
     __labels__ = {"withdrawal": _l("Withdrawal"), "exclusion": _l("Exclusion"),
                   "death": _l("Death"), "lapse": _l("Lapse")}
+
+
+def search_key(text: str) -> str:
+    """What the register's search compares: lower case without accents ("Bertè" ->
+    "berte"), the same on SQLite and PostgreSQL because it is computed here, on writing
+    the entry and on reading the query (no collation or extension needed)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Member(db.Model):
@@ -109,7 +118,7 @@ class Member(db.Model):
         return self.category == Category.LEGAL_PERSON
 
     def refresh_search_name(self) -> None:
-        self.search_name = f"{self.last_name} {self.first_name}".strip().lower()
+        self.search_name = search_key(f"{self.last_name} {self.first_name}")
 
 
 class MemberHistory(db.Model):

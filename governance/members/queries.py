@@ -14,7 +14,7 @@ from ..core import clock, inputs
 from ..extensions import db
 from ..statute.queries import history_of_values, value_on
 from . import rules
-from .models import Category, Member, MemberHistory, MemberStatus
+from .models import Category, Member, MemberHistory, MemberStatus, search_key
 
 
 TAX_CODE_PREFIX = re.compile(r"[0-9A-Z]{1,16}")
@@ -38,7 +38,9 @@ class RegisterFilter:
     shares_due: bool = False   # only active entries whose shares are not fully paid
 
     @classmethod
-    def from_args(cls, args) -> "RegisterFilter":
+    def from_args(cls, args, default_status: "MemberStatus | None" = None) -> "RegisterFilter":
+        """`default_status` when the arguments name none (the register page shows the
+        active members first); `status=all` asks for every status."""
         def enum_or_none(enum_class, raw):
             try:
                 return enum_class(raw) if raw else None
@@ -46,7 +48,7 @@ class RegisterFilter:
                 return None
         return cls(q=inputs.search(args.get("q")),
                    category=enum_or_none(Category, args.get("category")),
-                   status=enum_or_none(MemberStatus, args.get("status")),
+                   status=enum_or_none(MemberStatus, args.get("status", default_status)),
                    shares_due=args.get("shares") == "due")
 
     def as_args(self) -> dict:
@@ -56,8 +58,7 @@ class RegisterFilter:
             out["q"] = self.q
         if self.category:
             out["category"] = self.category.value
-        if self.status:
-            out["status"] = self.status.value
+        out["status"] = self.status.value if self.status else "all"  # explicit: the page's default differs
         if self.shares_due:
             out["shares"] = "due"
         return out
@@ -106,7 +107,7 @@ def search_condition(q: str):
     if not any(ch.isdigit() for ch in text):
         # Names have no digits: a query with digits is a number or a tax code, and
         # skipping the name (a scan of every entry) keeps those searches on indexes.
-        words = text.lower().split()
+        words = search_key(text).split()
         conditions.append(sa.and_(*(Member.search_name.contains(w, autoescape=True) for w in words)))
     compact = "".join(text.split()).upper()
     if TAX_CODE_PREFIX.fullmatch(compact):
@@ -122,9 +123,18 @@ def search_condition(q: str):
     return sa.or_(*conditions) if conditions else sa.false()
 
 
-def register_query(register_filter: RegisterFilter | None = None) -> sa.Select:
-    """The register's entries matching the filter, in register-number order."""
-    query = sa.select(Member).order_by(Member.number)
+# The register page's sortable columns (the number breaks ties, so pages never overlap).
+SORTS = {"number": Member.number, "name": Member.search_name, "category": Member.category,
+         "status": Member.status, "admitted_on": Member.admitted_on}
+
+
+def register_query(register_filter: RegisterFilter | None = None, sort: str = "number",
+                   descending: bool = False) -> sa.Select:
+    """The register's entries matching the filter, in register-number order (or by
+    another column of SORTS)."""
+    column = SORTS.get(sort, Member.number)
+    first = column.desc() if descending else column.asc()
+    query = sa.select(Member).order_by(first, Member.number)
     return (register_filter or RegisterFilter()).apply(query)
 
 

@@ -7,7 +7,7 @@ from flask import (Blueprint, Response, flash, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core import clock
+from ..core import audit, clock
 from ..core.errors import DomainError
 from ..authz import P
 from ..core import csvio
@@ -43,17 +43,23 @@ def _labels() -> dict:
 @bp.get("/members")
 @permission(P.REGISTER_READ)
 def register():
-    register_filter = queries.RegisterFilter.from_args(request.args)
+    register_filter = queries.RegisterFilter.from_args(request.args, default_status=MemberStatus.ACTIVE)
     page = _positive_int("page", 1, MAX_PAGE)
     per_page = _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
-    members, total = queries.page_of(queries.register_query(register_filter), page, per_page)
+    sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "number"
+    descending = request.args.get("dir") == "desc"
+    members, total = queries.page_of(queries.register_query(register_filter, sort, descending), page, per_page)
     args = register_filter.as_args()
+    sort_args = dict(args)  # the column links keep the filter, and the pager keeps the order
+    if sort != "number" or descending:
+        args.update(sort=sort, dir="desc" if descending else "asc")
     if per_page != PER_PAGE:
         args["per_page"] = per_page
     days = queries.seniority_days()
     return render_template(
         "members/register.html", members=members, total=total, page=page, per_page=per_page,
-        register_filter=register_filter, pager_args=args,
+        register_filter=register_filter, pager_args=args, sort=sort, descending=descending,
+        sort_args=sort_args,
         voting_right_from=lambda member: queries.voting_right_from(member, days),
         can_write=can(current_user, P.REGISTER_WRITE),
         can_import=can(current_user, P.REGISTER_IMPORT), **_labels())
@@ -64,8 +70,10 @@ def register():
 def detail(number: int):
     member = load_visible(number)
     days = queries.seniority_days()
+    history = queries.history_of(member)
     return render_template(
-        "members/detail.html", member=member, history=queries.history_of(member),
+        "members/detail.html", member=member, history=history,
+        actor_names=audit.actor_names(h.actor_id for h in history),
         voting_right_from=queries.voting_right_from(member, days),
         may_vote_today=queries.may_vote_today(member, days), seniority_days=days,
         amount_due=queries.amount_due(member),

@@ -13,3 +13,25 @@
     if (n > 0 && n < 100000) { output.textContent = fmt.format(n * value); }
   });
 })();
+
+// A legal person sees its own fields: no first name nor date of birth, the company name
+// and VAT number instead of surname and tax code, the legal representative.
+(function () {
+  var box = document.getElementById("applicant-fields");
+  var category = document.querySelector("select[name=category]");
+  if (!box || !category) { return; }
+  var words = {person: JSON.parse(box.getAttribute("data-person-labels")),
+               legal: JSON.parse(box.getAttribute("data-legal-labels"))};
+  function show() {
+    var kind = category.value === "legal_person" ? "legal" : "person";
+    box.querySelectorAll("[data-for]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-for") !== kind;
+    });
+    Object.keys(words[kind]).forEach(function (id) {
+      var label = document.querySelector("label[for='" + id + "']");
+      if (label) { label.textContent = words[kind][id]; }
+    });
+  }
+  category.addEventListener("change", show);
+  show();
+})();

@@ -14,7 +14,9 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.jinja_env.globals["statute_value"] = words.value_text
     audit.register_words(
-        actions={"statute.change": _l("Statute parameter changed")},
+        actions={"statute.change": _l("Statute parameter changed"),
+                 "statute.correction": _l("Statute value corrected"),
+                 "statute.cancel": _l("Scheduled statute change cancelled")},
         fields={p.name: p.label for p in PARAMETERS},
         money=[p.name for p in PARAMETERS if p.kind == "money"],
         percent=[p.name for p in PARAMETERS if p.kind == "percent"],

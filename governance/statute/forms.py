@@ -23,7 +23,10 @@ class ChangeParameterForm(FlaskForm):
                         description=_l("Amounts and percentages with a dot or comma (25.00), "
                                        "fractions as 1/2, yes/no for allowed/not allowed."))
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
+    # Mandatory on the page: a statute value changes by a resolution, and the note says
+    # which (the API keeps it optional, as API.md fixes).
+    note = TextAreaField(_l("Note"), validators=[DataRequired(_l("Give the resolution that changed the statute.")),
+                                                 Length(max=2000)],
                          description=_l("Why, e.g. the assembly resolution that changed the statute."))
     correction = BooleanField(_l("This corrects a value entered wrongly (effective date in the past; "
                                  "give the reason in the note)"))

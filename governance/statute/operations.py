@@ -70,3 +70,26 @@ def change_parameters(values: dict[str, Any], effective_from: date, actor, note:
     db.session.flush()
     forget_cached_values()
     return created
+
+
+def cancel_change(value_id: int, actor) -> StatuteValue:
+    """Cancel a change that has not applied yet (effective after today): the row goes,
+    the audit log keeps what it was. A value already in force is history: it is changed
+    by a new change, or corrected (change_parameters with correction=True)."""
+    import sqlalchemy as sa
+
+    from ..core.errors import Conflict, NotFound
+    row = db.session.scalar(sa.select(StatuteValue).where(StatuteValue.id == value_id).with_for_update())
+    if row is None:
+        raise NotFound(_("There is no such statute change."))
+    if row.effective_from <= clock.today():
+        raise Conflict("already_in_force", _(
+            "This value has applied since %(date)s: it can no longer be cancelled; record a new "
+            "change instead.", date=day(row.effective_from)))
+    audit.record(actor, "statute.cancel", row,
+                 summary=f"{row.name} {row.value} from {row.effective_from.isoformat()} cancelled",
+                 changes={row.name: [row.value, None], "effective_from": [row.effective_from, None]})
+    db.session.delete(row)
+    db.session.flush()
+    forget_cached_values()
+    return row

@@ -36,6 +36,22 @@ def parameters():
     return _page(day_form, None, status)
 
 
+@bp.post("/statute/changes/<int:value_id>/cancel")
+@permission(P.STATUTE_CHANGE)
+def cancel(value_id: int):
+    """Cancel a change scheduled for a later day."""
+    try:
+        row = operations.cancel_change(value_id, actor())
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        flash(error.message, "danger")
+        return redirect(url_for("statute.parameters"))
+    flash(_("%(label)s: the change from %(date)s was cancelled.", label=BY_NAME[row.name].label,
+            date=day(row.effective_from)), "success")
+    return redirect(url_for("statute.parameters"))
+
+
 @bp.post("/statute/change")
 @permission(P.STATUTE_CHANGE)
 def change():

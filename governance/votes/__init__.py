@@ -79,6 +79,8 @@ def init_app(app) -> None:
     from ..authz import P
     from ..core.api import register_api
     from ..core.navigation import NavItem, register_nav
+    from . import audit_words
+    audit_words.register()
     from . import api, views
     app.register_blueprint(views.bp)
     register_api(api.blp)

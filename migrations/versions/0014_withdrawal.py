@@ -11,7 +11,7 @@
   their social loans.
 
 Revision ID: 0014_withdrawal
-Revises: 0013_votes
+Revises: 0011_italian_first
 Create Date: 2026-11-29 22:40:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_withdrawal'
-down_revision = '0013_votes'
+down_revision = '0011_italian_first'
 branch_labels = None
 depends_on = None
 

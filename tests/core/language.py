@@ -125,6 +125,7 @@ def crawl(app, clients: dict, users: dict, params: dict, extra_urls=()) -> list[
                     session["_fresh"] = True
             response = client.get(url)
             if 300 <= response.status_code < 400 or not response.content_type.startswith("text/html"):
+                response.close()  # a streamed CSV ends its request context now, not inside a later one
                 continue
             pages.append(Page(str(role), url, response.status_code,
                               visible_parts(response.get_data(as_text=True), keep_untranslated=False)))

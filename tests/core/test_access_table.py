@@ -154,6 +154,7 @@ GET    /me/loans                                                L A D D D D
 GET    /me/membership                                           L A A A A A
 GET    /me/withdrawal                                           L A D D D D
 POST   /me/withdrawal                                           L A D D D D
+POST   /me/withdrawal/cancel                                    L A D D D D
 GET    /members                                                 L D A A A D
 GET    /members/export.csv                                      L D A A A D
 GET    /members/import                                          L D D D A D
@@ -183,6 +184,7 @@ GET    /reports/membership                                      L D A A A D
 GET    /reports/membership.csv                                  L D A A A D
 GET    /statute                                                 L D A A A A
 POST   /statute/change                                          L D D D D A
+POST   /statute/changes/<int:value_id>/cancel                    L D D D D A
 POST   /api/v1/assemblies                                       L D D D A D
 GET    /api/v1/assemblies                                       L A A A A D
 GET    /api/v1/assemblies/<int:assembly_id>                     L A A A A D

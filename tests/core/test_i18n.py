@@ -61,3 +61,21 @@ def test_italian_catalogue_translates_every_string():
             missing.append(msgid)
     assert not missing, f"{len(missing)} strings without Italian translation, e.g. {missing[:5]} " \
                         "(run `make update-messages` and translate them)"
+
+
+def test_the_language_switch_after_a_failed_post_comes_back_by_get(client, login, user_factory):
+    login(user_factory(roles=["admin"], locale="it"))
+    failed = client.post("/statute/change", data={"name": "notice_days", "value": "x"},
+                         headers={"Referer": "http://localhost/statute"})
+    html = failed.get_data(as_text=True)
+    assert failed.status_code == 422 and 'name="next" value="/statute"' in html
+    assert client.post("/language", data={"lang": "en", "next": "/statute"}).headers["Location"].endswith("/statute")
+
+
+def test_a_language_chosen_before_login_is_kept(client, user_factory, italian_default):
+    from tests.factories import UserFactory
+    user = UserFactory(roles=["member"], locale="it", password="password-lunga-1")
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    client.post("/login", data={"email": user.email, "password": "password-lunga-1"})
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert user.locale == "en"

@@ -151,3 +151,40 @@ def test_decided_items_stay_findable_in_the_decided_tab(client, login, today, ap
     withdrawals = client.get("/board/withdrawals?show=decided").get_data(as_text=True)
     assert "Anna Neri" in withdrawals and "Accolta" in withdrawals
     assert waiting.id
+
+
+def test_the_admission_letter_has_letterhead_place_date_and_the_right_greeting(app, today, apply, board):
+    import io
+
+    from pypdf import PdfReader
+    from governance.lifecycle import letters
+    from governance.statute.queries import value_on
+    from tests.lifecycle import factories
+    app.config.update(PAYMENT_IBAN="IT60X0542811101000000123456", LETTER_SIGNATORY="Il Presidente, Mario Rossi")
+    try:
+        company = operations.submit_application(factories.legal_person_data(), locale="it")
+        member = factories.admit(company, board)
+        with app.test_request_context():
+            pdf = letters.admission_letter(company, member, value_on("share_value", today))
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    finally:
+        app.config.update(PAYMENT_IBAN="", LETTER_SIGNATORY="")
+    assert "Albo delle società cooperative n." in text and "C.F. e P. IVA" in text
+    assert "Melegnano, 26 novembre 2026" in text
+    assert "Spett.le Cooperativa Esempio srl" in text and "Maria Verdi" in text
+    assert "IT60X0542811101000000123456" in text and "€ 50,00" in text
+    assert "Potrà votare nelle assemblee dal 24 febbraio 2027" in text
+    assert "Il Presidente, Mario Rossi" in text
+
+
+def test_emails_greet_a_legal_person_with_spett_le(app, today):
+    from tests.lifecycle import factories
+    company = operations.submit_application(factories.legal_person_data(), locale="it")
+    db.session.flush()
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == company.email))
+    assert body.startswith("Spett.le Cooperativa Esempio srl,")
+    person = operations.submit_application(factories.application_data(first_name="Giulia", last_name="Bianchi"),
+                                           locale="it")
+    db.session.flush()
+    body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == person.email))
+    assert body.startswith("Gentile Giulia Bianchi,")

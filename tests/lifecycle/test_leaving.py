@@ -473,3 +473,25 @@ def test_only_a_refusal_can_be_challenged(client, today, member_factory, board, 
     response = client.post(f"/api/v1/withdrawal-requests/{request.id}/challenge",
                            json={"challenged_on": today.isoformat()}, headers=bearer(board))
     assert response.status_code == 409 and response.json["code"] == "not_refused"
+
+
+def test_a_member_cancels_a_pending_withdrawal_before_the_decision(client, login, today, member_factory,
+                                                                  user_factory, board, _db):
+    from governance.core.audit import AuditEntry
+    member = member_factory(admitted_on=date(2020, 1, 1))
+    user = user_factory(roles=["member"], member=member)
+    request = operations.request_withdrawal(member, {}, user)
+    _db.commit()
+    login(user)
+    page = client.get("/me/withdrawal").get_data(as_text=True)
+    assert 'action="/me/withdrawal/cancel"' in page
+    assert client.post("/me/withdrawal/cancel").status_code == 302
+    assert count(WithdrawalRequest) == 0
+    assert _db.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "withdrawal.cancel"
+    # decided: nothing to take back any more
+    again = operations.request_withdrawal(member, {}, user)
+    operations.decide_withdrawal(again, {"outcome": "accepted", "decided_on": today}, board)
+    _db.commit()
+    client.post("/me/withdrawal/cancel")
+    _db.expire_all()
+    assert again.status == WithdrawalStatus.ACCEPTED

@@ -50,13 +50,13 @@ def test_the_report_counts_per_category(year_2026):
 def test_the_report_as_csv(client, login, year_2026, auditor_user, _db):
     _db.commit()
     login(auditor_user)
-    response = client.get("/reports/membership.csv?year=2026")
+    response = client.get("/reports/membership.csv?year=2026&format=csv")  # the plain form: codes
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["section"] for r in rows].count("admissions") == 3
     refusal = next(r for r in rows if r["section"] == "refusals")
     assert refusal["reasons"].startswith("'=")  # a spreadsheet will not run it as a formula
-    counts = list(csv.reader(io.StringIO(client.get("/reports/membership.csv?year=2026&part=counts")
+    counts = list(csv.reader(io.StringIO(client.get("/reports/membership.csv?year=2026&part=counts&format=csv")
                                          .get_data(as_text=True))))
     assert counts[0] == ["section", "year", "worker", "volunteer", "user", "financing", "legal_person", "total"]
     assert counts[1] == ["admissions", "2026", "1", "1", "0", "1", "0", "3"]
@@ -82,3 +82,17 @@ def test_the_report_through_the_api(client, year_2026, board_user, bearer, _db):
     assert client.get("/api/v1/reports/membership?year=1800", headers=headers).status_code == 422
     csv_response = client.get("/api/v1/reports/membership.csv?year=2026&part=counts", headers=headers)
     assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+
+
+def test_the_report_csv_for_italian_excel(client, login, year_2026, auditor_user, _db):
+    auditor_user.locale = "it"
+    _db.commit()
+    login(auditor_user)
+    body = client.get("/reports/membership.csv?year=2026&part=counts").get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Sezione", "Anno", "Socio lavoratore"] and rows[1][0] == "Ammissioni"
+    lines = list(csv.reader(io.StringIO(client.get("/reports/membership.csv?year=2026")
+                                        .get_data().decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][0] == "Sezione" and any(r[0] == "Cessazioni" for r in lines)
+    assert not any("-" in r[1] for r in lines[1:])  # dates as 31/12/2026, not ISO

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from governance.members import exporting
 from governance.members.models import Category, MemberStatus
@@ -127,3 +128,22 @@ def test_an_export_of_legal_persons_can_be_imported_again(client, login, board_u
                    tax_code=VAT_NUMBER, birth_date=None, legal_representative="Maria Verdi")
     rows = _rows(login(board_user).get("/members/export.csv?format=csv"))
     assert rows[0]["legal_representative"] == "Maria Verdi"
+
+
+def test_pdf_register_wraps_long_cells_and_has_a_footer_in_words(app, member_factory, today):
+    import io
+
+    from pypdf import PdfReader
+    from tests.lifecycle.factories import VAT_NUMBER
+    member_factory(number=7, address="Via Giovanni Battista Pergolesi 128, 20068 Peschiera Borromeo (MI)")
+    member_factory(number=8, category=Category.LEGAL_PERSON, first_name="",
+                   last_name="Consorzio Cooperative Sociali Lombardia Sud Est", tax_code=VAT_NUMBER,
+                   birth_date=None, legal_representative="Maria Verdi")
+    with app.test_request_context(), force_locale("it"):
+        pdf = exporting.register_pdf()
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Peschiera Borromeo (MI)" in text       # wrapped on a second line, not cut
+    assert "Persona giuridica" in text and "Maria Verdi" in text
+    assert "€ 25,00" in text                       # the euro sign, not "EUR"
+    assert "26 novembre 2026" in text and "pagina 1 di 2" in text  # the volunteers start a page
+    assert "2026-11-26" not in text

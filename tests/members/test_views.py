@@ -16,7 +16,7 @@ from .conftest import count_statements, person
 
 def _numbers(html: str) -> list[int]:
     """Register numbers listed in the register table, in order."""
-    return [int(n) for n in re.findall(r"<tr>\s*<td>(\d+)</td>", html)]
+    return [int(n) for n in re.findall(r"<tr>\s*<td[^>]*>(\d+)</td>", html)]
 
 
 @pytest.fixture
@@ -41,8 +41,9 @@ def test_register_readers_see_the_register(client, login, user_factory, register
     response = client.get("/members")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _numbers(html) == [1, 2, 3, 4, 5]
+    assert _numbers(html) == [1, 2, 3, 4]  # the active members by default
     assert "Rossi Mario" in html and "table-responsive" in html
+    assert _numbers(client.get("/members?status=all").get_data(as_text=True)) == [1, 2, 3, 4, 5]
 
 
 def test_members_and_visitors_do_not_see_the_register(client, login, member_user):
@@ -63,7 +64,8 @@ def test_members_and_visitors_do_not_see_the_register(client, login, member_user
     ({"category": "volunteer"}, [4]),
     ({"status": "withdrawn"}, [5]),
     ({"status": "active", "q": "rossi"}, [1, 3]),
-    ({"category": "nonsense"}, [1, 2, 3, 4, 5]),  # unknown filter: ignored
+    ({"category": "nonsense"}, [1, 2, 3, 4]),  # unknown filter: ignored (active by default)
+    ({"status": "all"}, [1, 2, 3, 4, 5]),
 ])
 def test_register_search_and_filters(client, login, board_user, register, query, numbers):
     login(board_user)
@@ -262,3 +264,43 @@ def test_history_shows_values_as_people_read_them(client, login, board_user, reg
     html = login(board_user).get("/members/1").get_data(as_text=True)
     assert "<del>Worker member</del>" in html
     assert "21/03/1994" in html
+
+
+def test_a_failed_form_has_a_summary_that_takes_focus_and_says_error_in_the_title(client, login, board_user):
+    board_user.locale = "it"
+    login(board_user)
+    response = client.post("/members/new", data={"first_name": "Mario"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r"<title>Errore: ", html)
+    summary = html[html.index('id="error-summary"') - 60:]
+    assert 'tabindex="-1" autofocus' in summary[:300] and 'role="alert"' in summary[:300]
+    assert '<a class="alert-link" href="#last_name">' in summary  # each field in error, linked
+    assert "problemi da correggere" in summary
+
+
+def test_the_search_ignores_accents_and_case(client, login, board_user, member_factory):
+    member_factory(number=21, first_name="Niccolò", last_name="Bertè")
+    login(board_user)
+    for query in ("berte", "BERTÈ", "niccolo berte", "Bertè"):
+        assert _numbers(client.get("/members", query_string={"q": query}).get_data(as_text=True)) == [21], query
+
+
+def test_the_history_says_who_by_name(client, login, user_factory, member_factory):
+    from governance.members import operations
+    secretary = user_factory(roles=["secretary"], full_name="Lucia Segreteria")
+    member = member_factory(number=31)
+    operations.correct_member(member, {"address": "Via Milano 2, 20077 Melegnano (MI)"}, secretary,
+                              "Cambio di indirizzo")
+    login(user_factory(roles=["board"]))
+    html = client.get("/members/31").get_data(as_text=True)
+    assert "Lucia Segreteria" in html
+
+
+def test_the_register_sorts_by_its_columns(client, login, board_user, register):
+    login(board_user)
+    by_name = _numbers(client.get("/members?sort=name&status=all").get_data(as_text=True))
+    assert by_name == [2, 3, 5, 1, 4]  # Bianchi, Grossi, Neri, Rossi, Verdi
+    html = client.get("/members?sort=number&dir=desc&status=all").get_data(as_text=True)
+    assert _numbers(html) == [5, 4, 3, 2, 1] and 'aria-sort="descending"' in html
+    assert _numbers(client.get("/members?sort=nonsense").get_data(as_text=True)) == [1, 2, 3, 4]

@@ -162,9 +162,9 @@ def test_an_admin_changes_a_parameter(client, login, admin_user, today):
 
 
 @pytest.mark.parametrize("data,field,message", [
-    ({"name": "max_proxies_per_delegate", "value": "11", "effective_from": "2027-01-01"}, "value", "at most 10"),
-    ({"name": "share_value", "value": "24.99", "effective_from": "2027-01-01"}, "value", "at least € 25.00"),
-    ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01"}, "value", "at most 50 %"),
+    ({"name": "max_proxies_per_delegate", "value": "11", "effective_from": "2027-01-01", "note": "Delibera 3/2026"}, "value", "at most 10"),
+    ({"name": "share_value", "value": "24.99", "effective_from": "2027-01-01", "note": "Delibera 3/2026"}, "value", "at least € 25.00"),
+    ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01", "note": "Delibera 3/2026"}, "value", "at most 50 %"),
     ({"name": "share_value", "value": "", "effective_from": "2027-01-01"}, "value", None),
     ({"name": "share_value", "value": "30", "effective_from": "soon"}, "effective_from", None),
     ({"name": "colour", "value": "green", "effective_from": "2027-01-01"}, "name", None),
@@ -308,5 +308,41 @@ def test_the_api_and_the_form_refuse_the_past_without_a_correction(client, login
     ok = api.post("/api/v1/statute", json={**body, "correction": True}, headers=bearer(admin_user))
     assert ok.status_code == 201
     page = login(admin_user).post("/statute/change", data={
-        "name": "share_value", "value": "35", "effective_from": "2026-02-01"})
+        "name": "share_value", "value": "35", "effective_from": "2026-02-01", "note": "Delibera 3/2026"})
     assert page.status_code == 422 and 'id="effective_from-errors"' in page.get_data(as_text=True)
+
+
+def test_the_page_asks_for_the_resolution_in_the_note(client, login, admin_user, today):
+    page = login(admin_user).post("/statute/change", data={
+        "name": "notice_days", "value": "15", "effective_from": "2027-01-01"})
+    assert page.status_code == 422 and 'id="note-errors"' in page.get_data(as_text=True)
+    assert _stored() == 0
+
+
+def test_a_scheduled_change_can_be_cancelled_before_it_applies(client, login, admin_user, today):
+    from datetime import timedelta
+
+    from governance.core.audit import AuditEntry
+    from governance.extensions import db
+    from governance.statute import operations as statute_operations
+    from governance.statute.queries import value_on
+    later = today + timedelta(days=30)
+    row, = statute_operations.change_parameters({"notice_days": "15"}, later, admin_user, note="Delibera 3/2026")
+    db.session.flush()
+    login(admin_user)
+    page = client.get("/statute").get_data(as_text=True)
+    assert f'action="/statute/changes/{row.id}/cancel"' in page
+    assert client.post(f"/statute/changes/{row.id}/cancel").status_code == 302
+    assert value_on("notice_days", later) == 8
+    assert db.session.scalar(db.select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "statute.cancel"
+
+
+def test_a_change_in_force_cannot_be_cancelled(client, login, admin_user, today):
+    from governance.extensions import db
+    from governance.statute import operations as statute_operations
+    from governance.statute.queries import value_on
+    row, = statute_operations.change_parameters({"notice_days": "15"}, today, admin_user, note="Delibera 3/2026")
+    db.session.flush()
+    login(admin_user)
+    response = client.post(f"/statute/changes/{row.id}/cancel")
+    assert response.status_code == 302 and value_on("notice_days", today) == 15

@@ -37,3 +37,4 @@ from .leaving import (  # noqa: F401
 )
 from .shares import record_share_payment, subscribed_amount  # noqa: F401
 from .digest import send_board_digest  # noqa: F401,E402
+from .leaving import cancel_withdrawal  # noqa: F401,E402

@@ -74,6 +74,24 @@ def request_withdrawal(member: Member, data: dict, actor) -> WithdrawalRequest:
     return request
 
 
+def cancel_withdrawal(member: Member, actor) -> WithdrawalRequest:
+    """The member takes back their request before the board decides: the request goes,
+    the audit log keeps it. Once decided it cannot be taken back here."""
+    lock(member)
+    request = db.session.scalar(sa.select(WithdrawalRequest).where(
+        WithdrawalRequest.member_id == member.id, WithdrawalRequest.status == WithdrawalStatus.PENDING)
+        .with_for_update())
+    if request is None:
+        raise Conflict("not_pending", _("There is no withdrawal request waiting for the board."))
+    audit.record(actor, "withdrawal.cancel", request,
+                 summary=f"n. {member.number} {member.full_name}: request of "
+                         f"{request.requested_on.isoformat()} taken back",
+                 changes={"status": [WithdrawalStatus.PENDING, None]})
+    db.session.delete(request)
+    db.session.flush()
+    return request
+
+
 def decide_withdrawal(request: WithdrawalRequest, data: dict, actor) -> WithdrawalRequest:
     """The board's decision on a withdrawal {outcome: accepted|refused, decided_on,
     reasons}. Accepted: the exit is recorded, effective as DOMAIN.md §3.4 says."""
