@@ -24,5 +24,6 @@ def register() -> None:
         "assembly.document_remove": _l("Assembly document removed"),
         "assembly.minutes_draft": _l("Minutes drafted"), "assembly.minutes_edit": _l("Minutes edited"),
         "assembly.minutes_sign": _l("Minutes signed"),
+        "users.invite": _l("Members invited to create their login"),
     })
     register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})

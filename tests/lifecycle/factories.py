@@ -22,7 +22,9 @@ def application_data(**overrides) -> dict:
     n = next(_counter)
     first = FIRST_NAMES[n % len(FIRST_NAMES)]
     last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
-    born = date(1970, 1, 1) + timedelta(days=37 * n)
+    # born 1960-1999 whatever the count of applications the run has made (the counter
+    # is global: an ever later birth date ended up in the future in a long run)
+    born = date(1960, 1, 1) + timedelta(days=29 * (n % 500))
     data = {
         "category": "worker", "first_name": first, "last_name": last,
         "tax_code": make_tax_code(last, first, born), "birth_date": born.isoformat(),
