@@ -475,6 +475,8 @@ def _print_summary(echo, created: list[Member]) -> None:
         f"{names[c]} {sum(1 for m in active if m.category == c)}" for c in Category))
     echo("Social loans: a dozen accounts with two years of movements and capitalised interest. "
          "Assemblies: one convened two weeks ahead (agenda, a document, two proxies, half the receipts "
-         "confirmed) and one held last spring with signed minutes. The mission motion is not in the demo yet.")
+         "confirmed) and one held last spring with signed minutes. Votes: last spring's assembly approved "
+         "version 2 of the mission by a room vote; the coming one has a mission motion with amendments, "
+         "comments and ballots by correspondence.")
     echo("")
     _print_logins(echo, _login_rows())
