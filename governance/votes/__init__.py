@@ -85,6 +85,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     register_api(api.blp)
     register_nav(app, NavItem("votes.mission", _l("Mission"), P.MISSION_READ, order=12),
+                 NavItem("votes.statute_texts", _l("Statute texts"), P.MISSION_READ, order=12),
                  NavItem("votes.index", _l("Votes"), P.MOTIONS_READ, order=13))
     signals.assembly_closed.connect(on_assembly_closed)
     signals.correspondence_voters.connect(correspondence_voters)

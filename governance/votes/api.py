@@ -14,7 +14,7 @@ from ..core.permissions import actor, permission
 from ..core.api import ProblemSchema
 from ..extensions import db
 from . import diff, operations, queries
-from .models import Amendment, Comment, MotionStatus
+from .models import STATUTE_DOCUMENTS, Amendment, Comment, MotionStatus
 from .schemas import (AmendmentCreateSchema, AmendmentDecisionSchema, BallotCreateSchema, CommentCreateSchema,
                       CommentHideSchema, CreatedSchema, MissionSchema, MotionCreateSchema, PublishedReceiptSchema,
                       ReceiptSchema, ResultSchema, RoomVoteSchema)
@@ -221,3 +221,28 @@ def mission():
 @blp.response(200, MissionSchema(many=True))
 def mission_versions():
     return [_version(v) for v in queries.mission_versions()]
+
+
+# --- the statute texts (kept like the mission) ---------------------------------------------------
+
+def _statute_document(document: str) -> str:
+    if document not in STATUTE_DOCUMENTS:
+        raise NotFound(_("There is no such statute text."))
+    return document
+
+
+@blp.route("/statute-texts/<document>", methods=["GET"])
+@permission(P.MISSION_READ)
+@blp.response(200, MissionSchema)
+def statute_text(document: str):
+    current = queries.current_statute(_statute_document(document))
+    if current is None:
+        raise NotFound(_("This statute text has no version yet."))
+    return _version(current)
+
+
+@blp.route("/statute-texts/<document>/versions", methods=["GET"])
+@permission(P.MISSION_READ)
+@blp.response(200, MissionSchema(many=True))
+def statute_versions(document: str):
+    return [_version(v) for v in queries.statute_versions(_statute_document(document))]

@@ -278,3 +278,33 @@ class MissionVersion(db.Model):
     motion: Mapped[Motion | None] = relationship(lazy="joined")
 
     __table_args__ = (sa.CheckConstraint("number >= 1", name="number_positive"),)
+
+
+STATUTE_DOCUMENTS = ("statute_purpose", "statute_other")
+
+
+class StatuteVersion(db.Model):
+    """A version of a statute text (DOMAIN.md §5), kept as the mission's are: the
+    purpose clause ('statute_purpose') and the other clauses ('statute_other') each
+    have their own numbering. There is no version 1 until the first approved statute
+    motion of that document: its voted text becomes version 1, dated on the assembly day."""
+
+    __tablename__ = "statute_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    effective_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    assembly_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assemblies.id", ondelete="SET NULL"),
+                                                    nullable=True)
+    motion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("motions.id", ondelete="SET NULL"),
+                                                  nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    assembly: Mapped[Assembly | None] = relationship(lazy="joined")
+    motion: Mapped[Motion | None] = relationship(lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("number >= 1", name="number_positive"),
+                      sa.CheckConstraint("document IN ('statute_purpose', 'statute_other')", name="document_known"),
+                      sa.UniqueConstraint("document", "number"))

@@ -14,7 +14,7 @@ from ..core.errors import NotFound
 from ..extensions import db
 from ..members.models import Member
 from .models import (Amendment, AmendmentStatus, Channel, Comment, MissionVersion, Motion, MotionStatus,
-                     SecretBallot, VoteParticipation)
+                     SecretBallot, StatuteVersion, VoteParticipation)
 
 
 # --- the mission --------------------------------------------------------------------------
@@ -36,6 +36,37 @@ def mission_version(number: int) -> MissionVersion:
     if version is None:
         raise NotFound(_("There is no version %(n)d of the mission.", n=number))
     return version
+
+
+# --- the statute texts (kept like the mission, one numbering per document) ----------------
+
+def statute_versions(document: str) -> list[StatuteVersion]:
+    """Every version of one statute document, newest first."""
+    return list(db.session.scalars(sa.select(StatuteVersion).where(StatuteVersion.document == document)
+                                   .order_by(StatuteVersion.number.desc())))
+
+
+def current_statute(document: str, on: date | None = None) -> StatuteVersion | None:
+    query = (sa.select(StatuteVersion).where(StatuteVersion.document == document)
+             .order_by(StatuteVersion.number.desc()).limit(1))
+    if on is not None:
+        query = query.where(StatuteVersion.effective_on <= on)
+    return db.session.scalars(query).first()
+
+
+def statute_version(document: str, number: int) -> StatuteVersion:
+    version = db.session.scalars(sa.select(StatuteVersion).where(
+        StatuteVersion.document == document, StatuteVersion.number == number)).first()
+    if version is None:
+        raise NotFound(_("There is no version %(n)d of this statute text.", n=number))
+    return version
+
+
+def current_text(subject: str) -> str | None:
+    """The text in force of a document a motion may change (the mission or a statute
+    text), or None when it has none yet."""
+    current = current_mission() if subject == "mission" else current_statute(subject)
+    return current.text if current else None
 
 
 # --- motions ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from ..core.permissions import actor, can, permission
 from ..extensions import db
 from . import diff, documents, operations, queries, rules
 from .markup import render_markdown
-from .models import Amendment, AmendmentStatus, Comment, MotionStatus, SubjectLabel
+from .models import STATUTE_DOCUMENTS, Amendment, AmendmentStatus, Comment, MotionStatus, SubjectLabel
+from .operations.motions import VERSIONED_SUBJECTS
 from .operations.voting import counted_receipts, voting_channel
 from .words import explanation, outcome_of, rule_words
 
@@ -54,6 +55,49 @@ def mission_diff():
     new_n = _int_arg("to") or newest
     old, new = queries.mission_version(old_n), queries.mission_version(new_n)
     return render_template("votes/mission_diff.html", versions=versions, old=old, new=new,
+                           inline=diff.word_diff(old.text, new.text), rows=diff.side_by_side(old.text, new.text))
+
+
+# --- the statute texts (kept like the mission) -------------------------------------------------
+
+def _document(document: str) -> str:
+    if document not in STATUTE_DOCUMENTS:
+        raise NotFound(_("There is no such statute text."))
+    return document
+
+
+@bp.get("/statute-texts")
+@permission(P.MISSION_READ)
+def statute_texts():
+    return redirect(url_for("votes.statute_text", document="statute_purpose"))
+
+
+@bp.get("/statute-texts/<document>")
+@permission(P.MISSION_READ)
+def statute_text(document: str):
+    versions = queries.statute_versions(_document(document))
+    return render_template("votes/statute.html", document=document, documents=STATUTE_DOCUMENTS,
+                           versions=versions, current=versions[0] if versions else None)
+
+
+@bp.get("/statute-texts/<document>/versions/<int:number>")
+@permission(P.MISSION_READ)
+def statute_version(document: str, number: int):
+    version = queries.statute_version(_document(document), number)
+    return render_template("votes/statute_version.html", document=document, version=version)
+
+
+@bp.get("/statute-texts/<document>/diff")
+@permission(P.MISSION_READ)
+def statute_diff(document: str):
+    versions = queries.statute_versions(_document(document))
+    if not versions:
+        raise NotFound(_("This statute text has no version yet."))
+    newest = versions[0].number
+    old_n = _int_arg("from") or max(newest - 1, 1)
+    new_n = _int_arg("to") or newest
+    old, new = queries.statute_version(document, old_n), queries.statute_version(document, new_n)
+    return render_template("votes/statute_diff.html", document=document, versions=versions, old=old, new=new,
                            inline=diff.word_diff(old.text, new.text), rows=diff.side_by_side(old.text, new.text))
 
 
@@ -116,10 +160,10 @@ def new_motion(item_id: int):
         else:
             flash(_("Motion saved."), "success")
             return redirect(url_for("votes.motion", motion_id=motion.id))
-    elif (request.args.get("subject") or "") == "mission":
-        current = queries.current_mission()
-        values = {"subject": "mission", "current_text": current.text if current else "",
-                  "proposed_text": current.text if current else ""}
+    elif (request.args.get("subject") or "") in VERSIONED_SUBJECTS:
+        subject = request.args["subject"]
+        current = queries.current_text(subject) or ""
+        values = {"subject": subject, "current_text": current, "proposed_text": current}
     elif (request.args.get("subject") or "") == "election":
         values = {"subject": "election", "secret": "1"}
     return render_template("votes/new_motion.html", item=item, values=values, errors=errors,

@@ -18,6 +18,8 @@ from ..models import Amendment, AmendmentStatus, Comment, Motion, MotionStatus, 
 
 TEXT_MAX = 20_000
 TEXT_SUBJECTS = frozenset({"mission", "statute_purpose", "statute_other", "loan_regulation"})
+# the texts kept in versions: an approved motion on one becomes its next version
+VERSIONED_SUBJECTS = frozenset({"mission", "statute_purpose", "statute_other"})
 
 
 def _when(raw: Any):
@@ -68,9 +70,8 @@ def create_motion(item: AgendaItem, data: dict, actor) -> Motion:
                          "wrong_assembly_kind")
         if subject.value in TEXT_SUBJECTS and not proposed_text and "proposed_text" not in problems:
             problems.add("proposed_text", _("A change of a text needs the proposed text."))
-        if subject is SubjectLabel.MISSION and current_text is None:
-            current = queries.current_mission()
-            current_text = current.text if current else ""
+        if subject.value in VERSIONED_SUBJECTS and current_text is None:
+            current_text = queries.current_text(subject.value) or ""
     if by_correspondence and assembly.status != AssemblyStatus.DRAFT:
         problems.add("by_correspondence", _("Only a motion written before the convocation is published can be "
                                             "voted by correspondence: its full text must be in the notice."))

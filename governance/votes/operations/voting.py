@@ -24,8 +24,8 @@ from ...extensions import db
 from ...members.models import Member
 from ...statute.queries import parameters_on
 from .. import queries, rules
-from ..models import (Amendment, Channel, MissionVersion, Motion, MotionStatus, Outcome,
-                      SecretBallot, SubjectLabel, VoteParticipation)
+from ..models import (STATUTE_DOCUMENTS, Amendment, Channel, MissionVersion, Motion, MotionStatus, Outcome,
+                      SecretBallot, StatuteVersion, SubjectLabel, VoteParticipation)
 from ..notifications import mission_changed
 
 
@@ -276,7 +276,8 @@ def close_vote(motion: Motion, actor) -> Motion:
     and the outcome. A secret vote gets the digest of its receipts and both of its
     records rewritten in an order unrelated to the casting. An approved amendment
     becomes the text the motion puts to the vote; an approved mission motion becomes
-    the new mission version, dated on the assembly day, and members are told."""
+    the new mission version, dated on the assembly day, and members are told; an approved
+    statute motion the next version of its statute text."""
     motion = queries.get_motion(motion.id, lock=True)
     if motion.status != MotionStatus.OPEN:
         raise _voting_closed(motion)
@@ -300,6 +301,8 @@ def close_vote(motion: Motion, actor) -> Motion:
         parent.text_amended = True
     elif outcome.approved and motion.subject == SubjectLabel.MISSION and motion.voted_text:
         _new_mission_version(motion)
+    elif outcome.approved and motion.subject.value in STATUTE_DOCUMENTS and motion.voted_text:
+        _new_statute_version(motion)
     audit.record(actor, "votes.vote_closed", motion, summary=motion.title,
                  changes={"outcome": [None, motion.outcome.value], "yes": [None, tally.yes],
                           "no": [None, tally.no], "abstain": [None, tally.abstain],
@@ -347,6 +350,19 @@ def _new_mission_version(motion: Motion) -> MissionVersion:
     db.session.add(version)
     db.session.flush()
     mission_changed(version)
+    return version
+
+
+def _new_statute_version(motion: Motion) -> StatuteVersion:
+    """An approved statute motion: its voted text becomes the next version of that
+    statute document, dated on the assembly day (as the mission's, _new_mission_version)."""
+    assembly, document = motion.assembly, motion.subject.value
+    latest = queries.current_statute(document)
+    version = StatuteVersion(document=document, number=(latest.number + 1) if latest else 1,
+                             text=motion.voted_text, effective_on=assembly.session_day(),
+                             assembly_id=assembly.id, motion_id=motion.id, created_at=clock.now())
+    db.session.add(version)
+    db.session.flush()
     return version
 
 
