@@ -97,7 +97,7 @@ def publish(assembly_id):
 @blp.response(200)
 def receipts(assembly_id):
     """Per member: the delivery of the convocation and the confirmation of receipt."""
-    from .views import receipts_rows
+    from .views.convening import receipts_rows
     assembly = operations.get_assembly(assembly_id)
     return {"items": [{"member": m.number, "email": r.email,
                        "delivery": (msg.status.value if msg is not None else ("post" if r.email is None else None)),
@@ -182,7 +182,7 @@ def attendance(args, assembly_id):
 @blp.response(200)
 def check_in_search(args, assembly_id):
     """Members by register number or part of the name (for the check-in desk)."""
-    from .views import search_members
+    from .views.session import search_members
     operations.get_assembly(assembly_id)
     return {"items": [{"number": m.number, "name": f"{m.last_name} {m.first_name}"} for m in search_members(args["q"])]}
 
