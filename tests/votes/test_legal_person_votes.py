@@ -114,3 +114,21 @@ def test_the_room_vote_weighs_the_legal_person():
     operations.close_vote(motion, secretary)
     assert (motion.yes, motion.no, motion.abstain) == (6, 1, 0)
     assert motion.outcome.value == "approved"
+
+
+def test_a_correspondence_ballot_of_a_legal_person_carries_its_votes():
+    from governance.assemblies.models import AssemblyStatus
+    _votes_per_legal_person(3)
+    session = build_session(status="draft", voters=3)
+    legal = session.members[0]
+    legal.category = Category.LEGAL_PERSON
+    motion = _motion(session, by_correspondence=True)
+    session.assembly.status = AssemblyStatus.CONVENED
+    session.assembly.published_on = clock.today()
+    db.session.flush()
+    assert operations.cast_ballot(motion.id, session.users[0], "yes")["channel"] == "correspondence"
+    operations.cast_ballot(motion.id, session.users[1], "no")
+    weights = {p.member_id: p.weight for p in db.session.scalars(sa.select(VoteParticipation))}
+    assert weights == {legal.id: 3, session.members[1].id: 1}
+    tally = operations.voting.count(motion)[0]
+    assert (tally.yes, tally.no, tally.abstain) == (3, 1, 0)
