@@ -119,6 +119,10 @@ class Motion(db.Model):
     # The result, stored when the vote closes (figures as counted then).
     eligible: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     present: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    # The majority's bases in votes, when a legal person's ballot counts more than one
+    # (art. 2538 c.3 c.c.); NULL: the same as the heads above.
+    eligible_votes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    present_votes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     yes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     no: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     abstain: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)

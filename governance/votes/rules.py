@@ -92,6 +92,8 @@ class Outcome:
     yes: int
     no: int
     abstain: int
+    eligible_votes: int = 0  # the majority's bases in votes (legal persons, art. 2538 c.3)
+    present_votes: int = 0
 
     @property
     def main(self) -> Condition:
@@ -166,7 +168,8 @@ def majority(kind: str, call: str, subject: str, eligible: int, present: int, ye
         reason = None
     return Outcome(approved=reason is None, reason=reason, rule=rule, required_yes=required_yes,
                    conditions=tuple(conditions), quorum=session_quorum, eligible=eligible,
-                   present=present, yes=yes, no=no, abstain=abstain)
+                   present=present, yes=yes, no=no, abstain=abstain, eligible_votes=eligible_votes,
+                   present_votes=present_votes)
 
 
 # --- counting ballots -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from governance.members.models import Category
 from governance.statute.operations import change_parameters
 from governance.votes import operations
 from governance.votes.models import SecretBallot, VoteParticipation
+from governance.votes.words import explanation
 from tests import factories
 
 from .conftest import build_session, give_proxy
@@ -50,6 +51,7 @@ def test_with_the_default_a_legal_person_counts_one(secret):
     session, _legal = _session()
     motion = _vote(session, {0: "yes", 1: "no", 2: "no"}, secret=secret)
     assert (motion.yes, motion.no, motion.abstain, motion.present) == (1, 2, 0, 5)
+    assert motion.present_votes is None and motion.eligible_votes is None
     assert motion.outcome.value == "rejected"
     table = SecretBallot if secret else VoteParticipation
     assert set(db.session.scalars(sa.select(table.weight))) == {1}
@@ -114,6 +116,9 @@ def test_the_room_vote_weighs_the_legal_person():
     operations.close_vote(motion, secretary)
     assert (motion.yes, motion.no, motion.abstain) == (6, 1, 0)
     assert motion.outcome.value == "approved"
+    # more votes than heads: the bases in votes are stored, so the result reads again
+    assert (motion.present, motion.present_votes, motion.eligible_votes) == (5, 7, 7)
+    assert explanation(motion).startswith("Approved: 6 yes of 7 present")
 
 
 def test_a_correspondence_ballot_of_a_legal_person_carries_its_votes():

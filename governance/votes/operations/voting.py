@@ -322,6 +322,9 @@ def close_vote(motion: Motion, actor) -> Motion:
     motion.status = MotionStatus.CLOSED
     motion.closed_at = clock.now()
     motion.eligible, motion.present = outcome.eligible, outcome.present
+    votes = outcome.present_votes, outcome.eligible_votes
+    motion.present_votes, motion.eligible_votes = (None, None) if votes == (outcome.present, outcome.eligible) \
+        else votes
     motion.yes, motion.no, motion.abstain, motion.dropped = tally.yes, tally.no, tally.abstain, dropped
     motion.rule, motion.reason = outcome.rule, outcome.reason
     motion.call = assembly.call.value if assembly.call else "first"
