@@ -119,6 +119,10 @@ class Motion(db.Model):
     # The result, stored when the vote closes (figures as counted then).
     eligible: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     present: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    # The majority's bases in votes, when a legal person's ballot counts more than one
+    # (art. 2538 c.3 c.c.); NULL: the same as the heads above.
+    eligible_votes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    present_votes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     yes: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     no: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     abstain: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
@@ -232,12 +236,16 @@ class VoteParticipation(db.Model):
                                                    nullable=True)
     channel: Mapped[Channel] = mapped_column(StrEnum(Channel, 16), nullable=False)
     choice: Mapped[ChoiceLabel | None] = mapped_column(StrEnum(ChoiceLabel, 8), nullable=True)
+    # art. 2538 c.3 c.c.: a legal-person member's ballot counts the statute's
+    # votes_per_legal_person (on the assembly's day), stored when it is cast.
+    weight: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False, default=1, server_default="1")
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise_on_sql")
 
     __table_args__ = (
         sa.UniqueConstraint("motion_id", "member_id", name="one_ballot_per_voter"),
         sa.Index("ix_vote_participations_motion_choice", "motion_id", "choice"),
+        sa.CheckConstraint("weight BETWEEN 1 AND 5", name="weight_range"),
     )
 
 
@@ -253,8 +261,14 @@ class SecretBallot(db.Model):
     receipt: Mapped[str] = mapped_column(sa.String(12), nullable=False, unique=True)
     # art. 2538 c.6 c.c.: dropped when the text put to the vote was amended.
     by_correspondence: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    # The votes this ballot counts (art. 2538 c.3 c.c.): 1 for every natural person and
+    # whenever the statute keeps the default. A weight above 1 reveals that the ballot is
+    # a legal person's: not which one when several legal persons vote, but the choice of
+    # the only legal person voting (as the weighted result may already tell).
+    weight: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False, default=1, server_default="1")
 
-    __table_args__ = (sa.Index("ix_secret_ballots_motion_choice", "motion_id", "choice"),)
+    __table_args__ = (sa.Index("ix_secret_ballots_motion_choice", "motion_id", "choice"),
+                      sa.CheckConstraint("weight BETWEEN 1 AND 5", name="weight_range"))
 
 
 class MissionVersion(db.Model):

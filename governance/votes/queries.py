@@ -12,7 +12,7 @@ from ..assemblies import queries as assembly_queries
 from ..assemblies.rules import Attendance as AttendanceFigures
 from ..core.errors import NotFound
 from ..extensions import db
-from ..members.models import Member
+from ..members.models import Category, Member
 from .models import (Amendment, AmendmentStatus, Channel, Comment, MissionVersion, Motion, MotionStatus,
                      SecretBallot, StatuteVersion, VoteParticipation)
 
@@ -195,18 +195,31 @@ def attendance_now(assembly: Assembly) -> AttendanceFigures:
 
 # --- counting -----------------------------------------------------------------------------
 
-def counts(motion: Motion) -> dict[tuple[str, bool], int]:
-    """{(choice, by_correspondence): n} in one aggregate over the motion's ballots."""
+def counts(motion: Motion) -> dict[tuple[str, bool], tuple[int, int]]:
+    """{(choice, by_correspondence): (ballots, votes)} in one aggregate over the motion's
+    ballots; votes is the sum of the ballots' weights (a legal person's ballot may count
+    more than one vote, art. 2538 c.3 c.c.)."""
     if motion.secret:
-        query = (sa.select(SecretBallot.choice, SecretBallot.by_correspondence, sa.func.count())
+        query = (sa.select(SecretBallot.choice, SecretBallot.by_correspondence, sa.func.count(),
+                           sa.func.sum(SecretBallot.weight))
                  .where(SecretBallot.motion_id == motion.id)
                  .group_by(SecretBallot.choice, SecretBallot.by_correspondence))
     else:
         corr = VoteParticipation.channel == Channel.CORRESPONDENCE
-        query = (sa.select(VoteParticipation.choice, corr, sa.func.count())
+        query = (sa.select(VoteParticipation.choice, corr, sa.func.count(), sa.func.sum(VoteParticipation.weight))
                  .where(VoteParticipation.motion_id == motion.id)
                  .group_by(VoteParticipation.choice, corr))
-    return {(getattr(choice, "value", choice), bool(by_corr)): n for choice, by_corr, n in db.session.execute(query)}
+    return {(getattr(choice, "value", choice), bool(by_corr)): (n, int(votes or 0))
+            for choice, by_corr, n, votes in db.session.execute(query)}
+
+
+def legal_person_numbers(numbers) -> set[int]:
+    """The register numbers, among `numbers`, of legal-person members."""
+    numbers = list(numbers)
+    if not numbers:
+        return set()
+    return set(db.session.scalars(sa.select(Member.number).where(
+        Member.number.in_(numbers), Member.category == Category.LEGAL_PERSON)))
 
 
 def participants(motion: Motion) -> int:

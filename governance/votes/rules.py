@@ -92,6 +92,8 @@ class Outcome:
     yes: int
     no: int
     abstain: int
+    eligible_votes: int = 0  # the majority's bases in votes (legal persons, art. 2538 c.3)
+    present_votes: int = 0
 
     @property
     def main(self) -> Condition:
@@ -110,7 +112,8 @@ def _condition(base: str, base_count: int, fraction: Fraction, comparison: str, 
 
 
 def majority(kind: str, call: str, subject: str, eligible: int, present: int, yes: int, no: int,
-             abstain: int, params: AssemblyParameters | None = None) -> Outcome:
+             abstain: int, params: AssemblyParameters | None = None, *, eligible_votes: int | None = None,
+             present_votes: int | None = None) -> Outcome:
     """Whether a motion passes, per DOMAIN.md §4 (fractions from `params`):
 
     - ordinary, either call: yes > 1/2 of the votes of those present (abstentions and
@@ -122,24 +125,36 @@ def majority(kind: str, call: str, subject: str, eligible: int, present: int, ye
 
     Never approved on a subject the assembly kind may not vote ("wrong_assembly_kind",
     see `kind_problem`) or without the quorum ("no_quorum"). Every condition needs at
-    least one yes, so an empty vote never passes."""
+    least one yes, so an empty vote never passes.
+
+    `eligible` and `present` are heads (the quorum); `eligible_votes` and `present_votes`
+    (default: the heads) are the votes they hold when a legal person's ballot counts more
+    than one (art. 2538 c.3 c.c.): yes, no and abstain are votes, and so are the bases of
+    the majority conditions."""
     params = params or AssemblyParameters()
     check_figures(eligible, present)
-    if min(yes, no, abstain) < 0 or yes + no + abstain > present:
+    eligible_votes = eligible if eligible_votes is None else eligible_votes
+    present_votes = present if present_votes is None else present_votes
+    if eligible_votes < eligible or present_votes < present:
+        raise ValueError("fewer votes than heads")
+    check_figures(eligible_votes, present_votes)
+    if min(yes, no, abstain) < 0 or yes + no + abstain > present_votes:
         raise ValueError("more votes than members present")
     kind, call, subject = AssemblyKind(kind), Call(call), Subject(subject)
     if kind is AssemblyKind.ORDINARY:
         rule = "ordinary"
-        conditions = [_condition(PRESENT, present, params.ordinary_majority, MORE_THAN, yes)]
+        conditions = [_condition(PRESENT, present_votes, params.ordinary_majority, MORE_THAN, yes)]
     elif call is Call.FIRST:
         rule = "extraordinary_first"
-        conditions = [_condition(ELIGIBLE, eligible, params.extraordinary_first_call_majority, MORE_THAN, yes)]
+        conditions = [_condition(ELIGIBLE, eligible_votes, params.extraordinary_first_call_majority, MORE_THAN,
+                                 yes)]
     else:
         rule = "extraordinary_second"
-        conditions = [_condition(PRESENT, present, params.extraordinary_second_call_majority, AT_LEAST, yes)]
+        conditions = [_condition(PRESENT, present_votes, params.extraordinary_second_call_majority, AT_LEAST,
+                                 yes)]
         if subject is Subject.STATUTE_PURPOSE:
             rule = "extraordinary_second_purpose"
-            conditions.append(_condition(ELIGIBLE, eligible, params.purpose_change_min_yes_of_roll,
+            conditions.append(_condition(ELIGIBLE, eligible_votes, params.purpose_change_min_yes_of_roll,
                                          MORE_THAN, yes))
     session_quorum = quorum(kind, call, eligible, present, params)
     required_yes = max(1, *(c.required_yes for c in conditions))
@@ -153,7 +168,8 @@ def majority(kind: str, call: str, subject: str, eligible: int, present: int, ye
         reason = None
     return Outcome(approved=reason is None, reason=reason, rule=rule, required_yes=required_yes,
                    conditions=tuple(conditions), quorum=session_quorum, eligible=eligible,
-                   present=present, yes=yes, no=no, abstain=abstain)
+                   present=present, yes=yes, no=no, abstain=abstain, eligible_votes=eligible_votes,
+                   present_votes=present_votes)
 
 
 # --- counting ballots -------------------------------------------------------------------

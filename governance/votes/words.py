@@ -24,7 +24,8 @@ def outcome_of(motion: Motion) -> rules.Outcome | None:
     from .operations.voting import assembly_parameters
     return rules.majority(motion.assembly.kind.value, motion.call or "first", motion.subject.value,
                           motion.eligible, motion.present, motion.yes, motion.no, motion.abstain,
-                          assembly_parameters(motion.assembly.session_day()))
+                          assembly_parameters(motion.assembly.session_day()),
+                          eligible_votes=motion.eligible_votes, present_votes=motion.present_votes)
 
 
 def rule_words(outcome: rules.Outcome) -> str:

@@ -287,3 +287,16 @@ def test_a_receipt_typed_back_is_normalised():
     for bad in ("ABCD-EFGH-J", "ABCD-EFGH-J0", "", "ABCD-EFGH-JKL"):
         with pytest.raises(ValueError):
             rules.normalise_receipt(bad)
+
+
+def test_the_majority_bases_may_be_votes_while_the_quorum_stays_per_head():
+    # 5 heads present, one of them a legal person with 3 votes: 7 votes present.
+    outcome = rules.majority("ordinary", "first", "accounts", 5, 5, 3, 4, 0, present_votes=7, eligible_votes=7)
+    assert not outcome.approved and outcome.main.base_count == 7 and outcome.required_yes == 4
+    assert outcome.present == 5 and outcome.quorum.present == 5
+    assert rules.majority("ordinary", "first", "accounts", 5, 5, 4, 3, 0, present_votes=7,
+                          eligible_votes=7).approved
+    with pytest.raises(ValueError):
+        rules.majority("ordinary", "first", "accounts", 5, 5, 4, 4, 0, present_votes=7, eligible_votes=9)
+    with pytest.raises(ValueError):
+        rules.majority("ordinary", "first", "accounts", 5, 5, 1, 0, 0, present_votes=4)

@@ -334,10 +334,11 @@ def test_secret_vote_receipts_recount_to_the_result_and_nothing_links_a_member_t
     changed = [(r, "no" if c == "yes" else c) for r, c in published]
     assert rules.receipt_digest(changed) != motion.receipts_digest  # a later change shows
 
-    # the schema: the two records share only the motion; no time, no sequence
+    # the schema: the two records share only the motion; no time, no sequence. (The
+    # weight, 1 or a legal person's votes, follows from the member's category anyway.)
     participation_columns = {c.name for c in VoteParticipation.__table__.columns}
     ballot_columns = {c.name for c in SecretBallot.__table__.columns}
-    assert participation_columns & ballot_columns == {"id", "motion_id", "choice"}
+    assert participation_columns & ballot_columns == {"id", "motion_id", "choice", "weight"}
     assert not any(str(c.type).upper().startswith(("DATE", "TIME")) for c in SecretBallot.__table__.columns)
     assert {fk.column.table.name for fk in SecretBallot.__table__.foreign_keys} == {"motions"}
     # the rows: participations carry no choice, ballot ids are random and not shared

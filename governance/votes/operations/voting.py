@@ -21,8 +21,8 @@ from ...assemblies.rules import AssemblyParameters
 from ...core import audit, clock
 from ...core.errors import Conflict, DomainError, NotFound
 from ...extensions import db
-from ...members.models import Member
-from ...statute.queries import parameters_on
+from ...members.models import Category, Member
+from ...statute.queries import parameters_on, value_on
 from .. import queries, rules
 from ..models import (STATUTE_DOCUMENTS, Amendment, Channel, MissionVersion, Motion, MotionStatus, Outcome,
                       SecretBallot, StatuteVersion, SubjectLabel, VoteParticipation)
@@ -39,6 +39,20 @@ def _insert_ignoring_duplicate(table, values: dict):
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
     return db.session.execute(statement).scalar()
+
+
+def legal_person_votes(assembly: Assembly) -> int:
+    """The votes of a legal-person member's ballot at this assembly: the statute's
+    votes_per_legal_person (art. 2538 c.3 c.c.) on the assembly's day."""
+    return value_on("votes_per_legal_person", assembly.session_day())
+
+
+def _weight(assembly_id: int, member_id: int) -> int:
+    """The weight stored on a ballot: 1, or legal_person_votes for a legal person."""
+    category = db.session.scalar(sa.select(Member.category).where(Member.id == member_id))
+    if category != Category.LEGAL_PERSON:
+        return 1
+    return legal_person_votes(db.session.get(Assembly, assembly_id))
 
 
 def _not_entitled(message: str):
@@ -128,16 +142,19 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
     receipt = rules.new_receipt_code() if secret else None
+    weight = _weight(assembly_id, voter_id)  # the voter's: the delegator's for a proxy vote
     participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
-                     "channel": channel.value, "choice": None if secret else choice}
+                     "channel": channel.value, "choice": None if secret else choice, "weight": weight}
     if secret and db.session.get_bind().dialect.name == "postgresql":
         # Both records in one statement (still two rows that share nothing but the motion):
         # the ballot is written only if the voter's row was.
         inserted = db.session.execute(sa.text(
-            "WITH voter AS (INSERT INTO vote_participations (id, motion_id, member_id, cast_by_id, channel, choice) "
-            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL) ON CONFLICT DO NOTHING RETURNING 1) "
-            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence) "
-            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence FROM voter RETURNING 1"),
+            "WITH voter AS (INSERT INTO vote_participations "
+            "(id, motion_id, member_id, cast_by_id, channel, choice, weight) "
+            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL, :weight) "
+            "ON CONFLICT DO NOTHING RETURNING 1) "
+            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence, weight) "
+            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence, :weight FROM voter RETURNING 1"),
             {**participation, "ballot_id": rules_uuid(), "choice": choice, "receipt": receipt,
              "by_correspondence": channel is Channel.CORRESPONDENCE}).scalar()
     else:
@@ -145,7 +162,7 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
         if inserted is not None and secret:
             db.session.execute(sa.insert(SecretBallot.__table__).values(
                 id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
-                by_correspondence=channel is Channel.CORRESPONDENCE))
+                by_correspondence=channel is Channel.CORRESPONDENCE, weight=weight))
     if inserted is None:
         raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
@@ -214,6 +231,8 @@ def record_room_vote(motion: Motion, against: Iterable[int], abstaining: Iterabl
     already = queries.voted_member_ids(motion, present_ids)
     written = 0
     delegate_of = {p.delegator: p.delegate for p in assembly_queries.live_proxies(assembly)}
+    legal_persons = queries.legal_person_numbers(numbers.values())
+    legal_weight = legal_person_votes(assembly) if legal_persons else 1
 
     def hand(number: int) -> str:
         return "no" if number in against else "abstain" if number in abstaining else "yes"
@@ -225,7 +244,8 @@ def record_room_vote(motion: Motion, against: Iterable[int], abstaining: Iterabl
         choice = hand(number) if named or number not in delegate_of else hand(delegate_of[number])
         if _insert_ignoring_duplicate(VoteParticipation.__table__, {
                 "id": rules_uuid(), "motion_id": motion.id, "member_id": member_id, "cast_by_id": None,
-                "channel": Channel.ROOM.value, "choice": choice}) is not None:
+                "channel": Channel.ROOM.value, "choice": choice,
+                "weight": legal_weight if number in legal_persons else 1}) is not None:
             written += 1
     audit.record(actor, "votes.room_vote", motion, summary=motion.title,
                  changes={"against": [None, sorted(against)], "abstaining": [None, sorted(abstaining)],
@@ -237,38 +257,54 @@ def assembly_parameters(day) -> AssemblyParameters:
     return AssemblyParameters.from_statute(parameters_on(day))
 
 
-def count(motion: Motion) -> tuple[rules.Tally, int]:
-    """The tally of the motion's ballots (correspondence ballots dropped on an amended
-    text) and how many ballots there are in all."""
-    figures = queries.counts(motion)
+def _count(motion: Motion) -> tuple[rules.Tally, int, int]:
+    """The counted votes, the ballots dropped and the ballots counted (heads)."""
     counted = {"yes": 0, "no": 0, "abstain": 0}
-    dropped = 0
-    total = 0
-    for (choice, by_corr), n in figures.items():
-        total += n
+    dropped = heads = 0
+    for (choice, by_corr), (n, votes) in queries.counts(motion).items():
         if choice is None:
             continue
         if by_corr and not rules.correspondence_counts(motion.text_amended):
             dropped += n
         else:
-            counted[choice] += n
-    tally = rules.Tally(counted["yes"], counted["no"], counted["abstain"], ())
+            counted[choice] += votes
+            heads += n
+    return rules.Tally(counted["yes"], counted["no"], counted["abstain"], ()), dropped, heads
+
+
+def count(motion: Motion) -> tuple[rules.Tally, int]:
+    """The tally of the motion's votes (correspondence ballots dropped on an amended
+    text) and how many ballots were dropped. A ballot counts its weight: 1, or the
+    statute's votes_per_legal_person for a legal person (art. 2538 c.3 c.c.)."""
+    tally, dropped, _heads = _count(motion)
     return tally, dropped
 
 
 def compute_result(motion: Motion) -> rules.Outcome:
-    """The majority rule applied to the counted ballots, with E the roll and P those
-    present (in person, by proxy, by correspondence) now; everyone who cast a counted
-    ballot was present at this vote, so P is at least the ballots counted."""
+    """The majority rule applied to the counted votes, with E the roll and P those
+    present (in person, by proxy, by correspondence) now, counted per head for the
+    quorum; everyone who cast a counted ballot was present at this vote, so P is at least
+    the ballots counted. The majority's bases are in votes: each legal person on the roll
+    (present) adds its extra votes to E (P)."""
     assembly = motion.assembly
-    tally, _dropped = count(motion)
+    tally, _dropped, heads = _count(motion)
     figures = queries.attendance_now(assembly)
-    eligible = figures.eligible
-    present = max(figures.present, tally.yes + tally.no + tally.abstain)
-    eligible = max(eligible, present)
+    present = max(figures.present, heads)
+    eligible = max(figures.eligible, present)
+    present_votes, eligible_votes = present, eligible
+    extra = legal_person_votes(assembly) - 1
+    if extra:
+        roll_numbers = db.session.scalars(sa.select(
+            assembly_queries.roll_query(assembly).order_by(None).subquery().c[1])).all()
+        legal = queries.legal_person_numbers(roll_numbers)
+        present_votes += extra * len(legal & set(figures.present_numbers))
+        eligible_votes += extra * len(legal)
+    present_votes = max(present_votes, tally.yes + tally.no + tally.abstain)
+    eligible_votes = max(eligible_votes, present_votes + (eligible - present))
     call = (assembly.call.value if assembly.call else "first")
     return rules.majority(assembly.kind.value, call, motion.subject.value, eligible, present,
-                          tally.yes, tally.no, tally.abstain, assembly_parameters(assembly.session_day()))
+                          tally.yes, tally.no, tally.abstain, assembly_parameters(assembly.session_day()),
+                          eligible_votes=eligible_votes, present_votes=present_votes)
 
 
 def close_vote(motion: Motion, actor) -> Motion:
@@ -287,6 +323,9 @@ def close_vote(motion: Motion, actor) -> Motion:
     motion.status = MotionStatus.CLOSED
     motion.closed_at = clock.now()
     motion.eligible, motion.present = outcome.eligible, outcome.present
+    votes = outcome.present_votes, outcome.eligible_votes
+    motion.present_votes, motion.eligible_votes = (None, None) if votes == (outcome.present, outcome.eligible) \
+        else votes
     motion.yes, motion.no, motion.abstain, motion.dropped = tally.yes, tally.no, tally.abstain, dropped
     motion.rule, motion.reason = outcome.rule, outcome.reason
     motion.call = assembly.call.value if assembly.call else "first"
