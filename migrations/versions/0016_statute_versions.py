@@ -7,7 +7,7 @@
   the first approved statute motion on it.
 
 Revision ID: 0016_statute_versions
-Revises: 0014_withdrawal
+Revises: 0015_legal_person_votes
 Create Date: 2026-11-29 23:00:00
 
 """
@@ -19,7 +19,7 @@ import governance.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0016_statute_versions'
-down_revision = '0014_withdrawal'
+down_revision = '0015_legal_person_votes'
 branch_labels = None
 depends_on = None
 
