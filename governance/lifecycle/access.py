@@ -31,6 +31,7 @@ and the same email can apply again later.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 import sqlalchemy as sa
@@ -42,19 +43,41 @@ from ..extensions import db
 from .models import Application, ApplicationStatus
 
 SESSION_KEY = "applicant_application_id"
+SESSION_VERSION_KEY = "applicant_access_version"
 TOKEN_PREFIX = "app_"
 _TOKEN_SALT = "applications.applicant-token"
 _ACTIVATION_SALT = "applications.activate"
+_RESET_SALT = "applications.password-reset"
 
 
 # --- HTML: the applicant's session -------------------------------------------------
 
 def remember_applicant(application: Application) -> None:
+    """The session carries the application's access version too: a new access version
+    (a password reset, revoked tokens) ends the applicant's other sessions."""
+    if not application.access_version:
+        new_access_version(application)
     session[SESSION_KEY] = application.id
+    session[SESSION_VERSION_KEY] = application.access_version
 
 
 def forget_applicant() -> None:
     session.pop(SESSION_KEY, None)
+    session.pop(SESSION_VERSION_KEY, None)
+
+
+def session_applicant() -> Application | None:
+    """The application whose applicant proved their password in this browser, while its
+    access version is still the one they proved it with."""
+    application_id = session.get(SESSION_KEY)
+    if application_id is None:
+        return None
+    application = db.session.get(Application, application_id)
+    if application is None or not application.access_version \
+            or session.get(SESSION_VERSION_KEY) != application.access_version:
+        forget_applicant()
+        return None
+    return application
 
 
 def _forget_applicant_on_login_change(_sender, **_extra) -> None:
@@ -71,12 +94,9 @@ user_logged_out.connect(_forget_applicant_on_login_change)
 def session_application() -> Application | None:
     """The application whose applicant proved their password in this browser, or the
     admitted application of the logged-in member."""
-    application_id = session.get(SESSION_KEY)
-    if application_id is not None:
-        application = db.session.get(Application, application_id)
-        if application is not None:
-            return application
-        forget_applicant()
+    application = session_applicant()
+    if application is not None:
+        return application
     member_id = getattr(current_user, "member_id", None) if current_user.is_authenticated else None
     if member_id:
         return db.session.scalar(sa.select(Application).where(Application.member_id == member_id))
@@ -156,3 +176,34 @@ def read_activation_token(token: str) -> dict | None:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
     return {**data, "issued_at": issued}
+
+
+# --- forgotten applicant password -----------------------------------------------------
+
+RESET_MAX_AGE = 3600  # the reset link works for one hour
+
+
+def _password_fingerprint(application: Application) -> str:
+    """Changes with the password: a link made before a new password no longer works."""
+    return hashlib.sha256((application.password_hash or "").encode()).hexdigest()[:16]
+
+
+def reset_token(application: Application) -> str:
+    return tokens.sign(_RESET_SALT, {"a": application.id, "p": _password_fingerprint(application)})
+
+
+def application_for_reset_token(token: str) -> Application | None:
+    """The application a reset link still opens: not forged, expired or used (its
+    password has changed since), and still followed by the applicant (not admitted)."""
+    try:
+        data, _issued = tokens.load(_RESET_SALT, token, RESET_MAX_AGE)
+    except tokens.TokenInvalid:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+        return None
+    application = db.session.get(Application, data["a"])
+    if application is None or not application.password_hash \
+            or application.status == ApplicationStatus.ADMITTED \
+            or data.get("p") != _password_fingerprint(application):
+        return None
+    return application

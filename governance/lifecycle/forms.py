@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField,
                      StringField, TelField, TextAreaField)
-from wtforms.validators import DataRequired, EqualTo
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..members.models import Category
 
@@ -59,6 +59,19 @@ class ApplicantLoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired()], render_kw={"autocomplete": "email"})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
+
+
+class ApplicantForgotForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ApplicantResetForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField(_l("Repeat the new password"), validators=[
+        EqualTo("password", message=_l("The two passwords are different."))],
+        render_kw={"autocomplete": "new-password"})
 
 
 class AppealForm(FlaskForm):

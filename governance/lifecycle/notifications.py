@@ -90,6 +90,15 @@ def activation(application, *, activation_url):
                           sensitive=True, application=application, activation_url=activation_url)
 
 
+def applicant_password_reset(application, token: str):
+    from .access import RESET_MAX_AGE
+    return send_templated(application.email, application.locale, _l("Set a new password for your application"),
+                          "lifecycle/email/applicant_password_reset.txt",
+                          topic=f"application:{application.id}", sensitive=True,
+                          application=application, hours=max(1, RESET_MAX_AGE // 3600),
+                          link=public_url("lifecycle.applicant_reset", token=token))
+
+
 def appeal_received(application):
     return _to_applicant(application, _l("Your appeal has been received"), "appeal_received.txt")
 

@@ -19,6 +19,7 @@ def register() -> None:
             "application.login_not_linked": _l("Existing login not linked"),
             "application.activation_resent": _l("Activation link sent again"),
             "application.tokens_revoked": _l("Applicant's links revoked"),
+            "application.password_reset": _l("Applicant's password reset through the emailed link"),
             "appeal.schedule": _l("Appeal put on an assembly's agenda"),
             "appeal.decide": _l("Assembly's decision on an appeal recorded"),
             "withdrawal.request": _l("Withdrawal requested"),

@@ -110,8 +110,12 @@ POST   /api/v1/withdrawal-requests/<int:request_id>/challenge   L D D D A D
 GET    /application                                             A A A A A A
 POST   /application/activation                                  A A A A A A
 POST   /application/appeal                                      A A A A A A
+GET    /application/forgot                                      A A A A A A
+POST   /application/forgot                                      A A A A A A
 POST   /application/login                                       A A A A A A
 POST   /application/logout                                      A A A A A A
+GET    /application/reset/<token>                               A A A A A A
+POST   /application/reset/<token>                               A A A A A A
 GET    /apply                                                   A A A A A A
 POST   /apply                                                   A A A A A A
 GET    /board/accounts-approvals                                L D D D A D

@@ -14,7 +14,8 @@ from .appeals import (  # noqa: F401
                       pending_appeals_for_agenda,
                       record_appeal_decision,
 )
-from .applying import (authenticate_applicant, revoke_applicant_tokens, submit_application,  # noqa: F401
+from .applying import (authenticate_applicant, request_applicant_password_reset,  # noqa: F401
+                       reset_applicant_password, revoke_applicant_tokens, submit_application,
                        validate_application)
 from .deciding import (  # noqa: F401
                       LOGIN_OTHER_MEMBER,

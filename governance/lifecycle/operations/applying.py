@@ -139,3 +139,39 @@ def revoke_applicant_tokens(application: Application) -> None:
     access.new_access_version(application)
     db.session.flush()
     audit.record(None, "application.tokens_revoked", application)
+
+
+# --- forgotten applicant password -----------------------------------------------------------
+
+def request_applicant_password_reset(email: str) -> None:
+    """Email a reset link for the latest application from this email that the applicant
+    still follows (a password, not admitted). The caller answers the same whatever
+    happened, so nobody learns who applied."""
+    from ...auth.operations import lookup_email
+    email = lookup_email(email)
+    application = db.session.scalar(
+        sa.select(Application).where(Application.email == email,
+                                     Application.password_hash != "",
+                                     Application.status != ApplicationStatus.ADMITTED)
+        .order_by(Application.id.desc()).limit(1))
+    if application is not None:
+        notifications.applicant_password_reset(application, access.reset_token(application))
+
+
+def reset_applicant_password(token: str, new_password: str) -> Application:
+    """Set the applicant's new password from a reset link: the link dies with the old
+    password, and every applicant token and session of the application ends."""
+    application = access.application_for_reset_token(token)
+    if application is None:
+        raise DomainError("token_invalid", _("This link has expired, has already been used or is "
+                                             "not valid. Ask for a new one."), status=400)
+    try:
+        password = passwords.checked(new_password)
+    except inputs.InvalidInput as problem:
+        raise DomainError("validation", problem.message, field="password") from None
+    application.password_hash = passwords.hash_password(password)
+    access.new_access_version(application)
+    throttling.clear(APPLICANT_THROTTLE_PREFIX + application.email)
+    db.session.flush()
+    audit.record(None, "application.password_reset", application)
+    return application

@@ -2,7 +2,7 @@
 activation), the board's queue and decision, and appeals waiting for an assembly."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,8 +15,8 @@ from ...core.permissions import PUBLIC, actor, can, permission
 from ...statute.queries import value_on
 from .. import access, letters, operations, queries, rules
 from ...core.formatting import day, money
-from ..forms import (ActivationForm, AppealDecisionForm, AppealForm, ApplicantLoginForm,
-                     ApplicationForm, DecisionForm)
+from ..forms import (ActivationForm, AppealDecisionForm, AppealForm, ApplicantForgotForm,
+                     ApplicantLoginForm, ApplicantResetForm, ApplicationForm, DecisionForm)
 from ..models import ApplicationStatus
 from . import _report, bp
 
@@ -131,11 +131,53 @@ def status_logout():
 
 
 def _session_applicant_application():
-    application_id = session.get(access.SESSION_KEY)
-    application = queries.get_application(application_id) if application_id else None
-    if application is None:
-        return None
-    return application
+    return access.session_applicant()
+
+
+@bp.route("/application/forgot", methods=["GET", "POST"])
+@permission(PUBLIC)
+def applicant_forgot():
+    """A forgotten applicant password: a reset link by email, if the applicant still
+    follows an application from that email; the same answer either way."""
+    form = ApplicantForgotForm()
+    if form.validate_on_submit():
+        try:
+            operations.request_applicant_password_reset(form.email.data)
+        except DomainError as error:  # an email nobody could have applied with (a NUL byte...)
+            show_errors(form, error, default_field="email")
+            return render_template("lifecycle/applicant_forgot.html", form=form), 422
+        flash(_("If you are following an application sent from this email, we have sent a link "
+                "to set a new password. Check your inbox."), "info")
+        return redirect(url_for("lifecycle.status"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("lifecycle/applicant_forgot.html", form=form), status
+
+
+def _no_referrer(body, status):
+    """The token is in the URL: never send it to another site as a Referer."""
+    response = make_response(body, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/application/reset/<token>", methods=["GET", "POST"])
+@permission(PUBLIC)
+def applicant_reset(token: str):
+    """The emailed link: a new applicant password, once; then the applicant's page."""
+    if access.application_for_reset_token(token) is None:
+        return _no_referrer(render_template("lifecycle/applicant_reset_invalid.html"), 400)
+    form = ApplicantResetForm()
+    if form.validate_on_submit():
+        try:
+            application = operations.reset_applicant_password(token, form.password.data)
+        except DomainError as error:
+            show_errors(form, error, default_field="password")
+            return _no_referrer(render_template("lifecycle/applicant_reset.html", form=form), error.status)
+        access.remember_applicant(application)
+        flash(_("Your new password is set."), "success")
+        return redirect(url_for("lifecycle.status"))
+    status = 422 if form.is_submitted() else 200
+    return _no_referrer(render_template("lifecycle/applicant_reset.html", form=form), status)
 
 
 @bp.post("/application/appeal")
