@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from .models import Language
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -46,7 +47,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice("it", "Italiano"), SelectChoice("en", "English")],
+    locale = SelectField(_l("Language"), choices=[SelectChoice(*pair) for pair in Language.choices()],
                         validators=[DataRequired()])
 
 

@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import clock
+from ..core.labels import LabeledEnum
 from ..core.permissions import Role
 from ..extensions import db
 from ..core.types import AwareDateTime, StrEnum
@@ -18,6 +19,15 @@ from ..core.types import AwareDateTime, StrEnum
 # A login's name is a member's first name (100) + a space + last name (200): the login
 # made at admission carries it, so the widths agree (members.first_name/last_name).
 FULL_NAME_MAX = 301
+
+
+class Language(LabeledEnum):
+    """The interface languages (config.LANGUAGES); each is named in itself, the same in
+    every language (as a language switch shows them)."""
+    ITALIAN = "it"
+    ENGLISH = "en"
+
+    __labels__ = {"it": "Italiano", "en": "English"}
 
 
 class User(UserMixin, db.Model):

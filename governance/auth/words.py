@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from ..core import audit
 from ..core.outbox import register_topics
 from ..core.permissions import Role
+from .models import Language
 
 
 def _names(ids) -> dict:
@@ -33,7 +34,7 @@ def register() -> None:
                 "is_active_account": _l("Active"), "active": _l("Active"), "member": _l("Register number"),
                 "expires_at": _l("Expires on"), "tokens_revoked": _l("API tokens revoked")},
         objects={"users": _l("Login %(id)s"), "api_tokens": _l("API token %(id)s")},
-        enums={"roles": Role, "granted": Role},
+        enums={"roles": Role, "granted": Role, "locale": Language},
         dates=("expires_at",),
     )
     register_topics({"user": _l("Login %(id)s"), "password_reset": _l("Password reset")})

@@ -219,6 +219,18 @@ class AdmissionAppeal(db.Model):
     )
 
 
+class LoginNotLinked(LabeledEnum):
+    """Why an admission went on without a login (the `reason` of the audit entry
+    application.login_not_linked)."""
+    STAFF = "staff_login"             # the email is a login with other roles than member
+    OTHER_MEMBER = "other_member"     # the email is the login of another register entry
+    UNVERIFIED = "unverified_login"   # a member login with no entry: nothing proves it is theirs
+
+    __labels__ = {"staff_login": _l("the email is a staff login"),
+                  "other_member": _l("the email is another member's login"),
+                  "unverified_login": _l("nothing ties the existing login to the applicant")}
+
+
 class WithdrawalStatus(LabeledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

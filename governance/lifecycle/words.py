@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.outbox import register_topics
-from .models import AppealStatus, ApplicationStatus, WithdrawalStatus
+from .models import AppealStatus, ApplicationStatus, LoginNotLinked, WithdrawalStatus
 
 
 def register() -> None:
@@ -36,7 +36,8 @@ def register() -> None:
                 "loans_closed_on": _l("Social loans closed on"),
                 "accounts_approved_on": _l("Accounts approved on"),
                 "financial_year": _l("Financial year"), "approved_on": _l("Approved on")},
-        enums={"status": ApplicationStatus, "application_status": ApplicationStatus},
+        enums={"status": ApplicationStatus, "application_status": ApplicationStatus,
+               "reason": LoginNotLinked},
         dates=("loans_closed_on", "accounts_approved_on", "approved_on"),
         objects={"applications": _l("Application %(id)s"), "admission_appeals": _l("Appeal %(id)s"),
                  "withdrawal_requests": _l("Withdrawal request %(id)s"),

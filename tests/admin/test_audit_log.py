@@ -136,3 +136,21 @@ def test_admin_actions_appear_for_the_auditor(client, login, api, bearer, admin_
     assert "Login created" in page and "— → Member" in page
     assert "statute.change" not in visible_text(page)
     assert page.count(admin_user.email) == 2
+
+
+def test_codes_stored_in_the_log_read_in_words(client, login, auditor_user, user_factory):
+    """The reason an admission went on without a login and a login's language are stored
+    as codes ("staff_login", "en") and shown in words, in the reader's language."""
+    anna = user_factory(email="anna.admin@example.org", roles=["admin"])
+    audit.record(anna, "application.login_not_linked", object_type="applications", object_id=3,
+                 changes={"reason": [None, "staff_login"]})
+    audit.record(anna, "user.update", object_type="users", object_id=41,
+                 changes={"locale": ["it", "en"]})
+    audit.record(anna, "withdrawal.refused", object_type="withdrawal_requests", object_id=2,
+                 changes={"reason": [None, "Free text typed by the board"]})
+    db.session.flush()
+    auditor_user.locale = "it"
+    text = visible_text(login(auditor_user).get("/admin/audit").get_data(as_text=True))
+    assert "staff_login" not in text and "l'email è un accesso del personale" in text
+    assert "Italiano → English" in text
+    assert "Free text typed by the board" in text  # a reason typed by people stays as typed

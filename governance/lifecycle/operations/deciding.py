@@ -21,7 +21,7 @@ from ...members import operations as register
 from ...members.models import Member, MemberStatus
 from ...statute.queries import value_on
 from .. import access, letters, notifications, queries, rules
-from ..models import Application, ApplicationStatus
+from ..models import Application, ApplicationStatus, LoginNotLinked
 from .common import APPLICANT_FIELDS, clean_text, decision_date, lock
 
 
@@ -96,9 +96,9 @@ def admit_applicant(application: Application, decided_on: date, actor) -> Member
 
 # Why an admission went on without a login (application.login_not_linked in the audit
 # log; queries.login_not_linked_reason reads it back for the board).
-LOGIN_STAFF = "staff_login"            # the email is a login with other roles than member
-LOGIN_OTHER_MEMBER = "other_member"    # the email is the login of another register entry
-LOGIN_UNVERIFIED = "unverified_login"  # a member login with no entry: nothing proves it is theirs
+LOGIN_STAFF = LoginNotLinked.STAFF.value
+LOGIN_OTHER_MEMBER = LoginNotLinked.OTHER_MEMBER.value
+LOGIN_UNVERIFIED = LoginNotLinked.UNVERIFIED.value
 
 
 def _is_returning_member(user: User, application: Application) -> bool:
