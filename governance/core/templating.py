@@ -21,6 +21,16 @@ def init_app(app):
         from flask import g
         return bool(g.get("form_errors") or (form is not None and getattr(form, "errors", None)))
 
+    def _has_a_page(path: str) -> bool:
+        """Some route answers a GET at this path (the form's own page, often)."""
+        from flask import request
+        from werkzeug.exceptions import HTTPException
+        try:
+            app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+        except HTTPException:
+            return False
+        return True
+
     def language_next() -> str:
         """Where the language switch comes back to: this page, or after a POST (a form
         sent with errors) the page the form was on, by GET."""
@@ -32,7 +42,7 @@ def init_app(app):
         referrer = urlsplit(request.referrer or "")
         if referrer.netloc == request.host and referrer.path:
             return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-        return request.path if request.url_rule and "GET" in request.url_rule.methods else "/"
+        return request.path if _has_a_page(request.path) else "/"
 
     def dear(person) -> str:
         """The greeting of a letter or email: "Gentile Giulia Bianchi," before a person,

@@ -24,6 +24,14 @@ def value_text(p: Parameter, value: Any) -> str:
     return formatting.number(value)
 
 
+def input_text(p: Parameter, value: Any) -> str:
+    """A value as it is typed in the form: "25,00", "1/2", "90"; yes/no as "true"/"false"."""
+    dumped = p.dump(value)
+    if p.kind == "bool":
+        return "true" if value else "false"
+    return str(dumped).replace(".", ",") if p.kind in {"money", "percent"} else str(dumped)
+
+
 def expected(p: Parameter, problem: ValueError) -> str:
     """What was expected instead: "al massimo 10", "un numero intero"."""
     reason = getattr(problem, "reason", None) if isinstance(problem, InvalidValue) else None

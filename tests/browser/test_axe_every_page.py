@@ -29,7 +29,8 @@ def demo_cooperative(app, _db):
               "user_id": member.id, "message_id": first(OutboxMessage), "token": "not-a-valid-token"}
     urls = sorted({url_for_rule(rule, params) for rule in app.url_map.iter_rules()
                    if "GET" in rule.methods and rule.endpoint not in ASSET_ENDPOINTS
-                   and not rule.rule.startswith(SKIP) and not rule.rule.endswith((".csv", ".pdf", ".ics"))})
+                   and not rule.rule.startswith(SKIP) and not rule.rule.endswith((".csv", ".pdf", ".ics"))}
+                  | {"/statute/parameters/notice_days", "/statute/parameters/proxies_allowed"})
     db.session.rollback()
     return urls
 

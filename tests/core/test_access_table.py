@@ -187,7 +187,8 @@ POST   /profile/tokens/<int:token_id>/revoke                    L D A A A A
 GET    /reports/membership                                      L D A A A D
 GET    /reports/membership.csv                                  L D A A A D
 GET    /statute                                                 L D A A A A
-POST   /statute/change                                          L D D D D A
+GET    /statute/parameters/<name>                               L D A A A A
+POST   /statute/parameters/<name>                               L D D D D A
 POST   /statute/changes/<int:value_id>/cancel                    L D D D D A
 POST   /api/v1/assemblies                                       L D D D A D
 GET    /api/v1/assemblies                                       L A A A A D

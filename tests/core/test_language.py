@@ -106,10 +106,9 @@ def _failed_forms(app, users) -> list[tuple[str, str]]:
         (Role.BOARD, f"/members/{active}/exit", {"exit-kind": "exclusion", "exit-date": today,
                                                  "exit-reasons": "Morosità."}),
         (Role.BOARD, f"/members/{active}/exit", {"exit-kind": "lapse", "exit-date": today}),
-        (Role.ADMIN, "/statute/change", {"name": "max_proxies_per_delegate", "value": "11",
-                                         "effective_from": "2027-01-01"}),
-        (Role.ADMIN, "/statute/change", {"name": "share_value", "value": "24,999",
-                                         "effective_from": "2027-01-01"}),
+        (Role.ADMIN, "/statute/parameters/max_proxies_per_delegate", {"value": "11",
+                                                                     "effective_from": "2027-01-01"}),
+        (Role.ADMIN, "/statute/parameters/share_value", {"value": "24,999", "effective_from": "2027-01-01"}),
         (Role.BOARD, "/members/new", {"first_name": "Mario"}),
         ("anonymous", "/apply", {"category": "worker"}),
         (Role.MEMBER, "/me/withdrawal", {"reason": "Trasferimento altrove. " * 300}),
@@ -131,7 +130,9 @@ def _pages(app, users, params):
     return crawl(app, clients, users, params, extra_urls=[
         "/admin/outbox?status=queued", "/members?status=excluded", "/members?shares=due",
         "/members/999999", "/admin/audit?action=member.correct",
-        "/board/applications?show=decided", "/board/withdrawals?show=decided"])
+        "/board/applications?show=decided", "/board/withdrawals?show=decided",
+        "/statute/parameters/notice_days", "/statute/parameters/proxies_allowed",
+        "/statute/parameters/share_value", "/statute/parameters/votes_per_member"])
 
 
 def test_pseudo_locale_every_page_and_email(app, pseudo, demo_world):

@@ -30,7 +30,7 @@ REQUIRED_ENDPOINTS = {
     "auth_api.create_token", "auth_api.list_tokens", "auth_api.revoke_token",
     "admin.users", "admin.user_new", "admin.user_edit", "admin.audit_log", "admin.outbox",
     "admin.outbox_message", "admin.outbox_attachment", "admin_api.audit_log", "admin_api.outbox",
-    "statute.parameters", "statute.change", "statute_api.parameters", "statute_api.change",
+    "statute.parameters", "statute.parameter", "statute.change", "statute_api.parameters", "statute_api.change",
 }
 
 

@@ -15,6 +15,7 @@ from governance.extensions import db
 from governance.statute import operations, queries
 from governance.statute.models import StatuteValue
 from governance.statute.parameters import PARAMETERS
+from tests.visible import visible_text
 
 
 def _stored():
@@ -124,8 +125,11 @@ def test_readers_see_every_parameter(client, login, user_factory, role, today):
     assert _value_cell(text, "share_value") == "25.00"
     assert _value_cell(text, "extraordinary_second_call_majority") == "2/3"
     assert "art. 2525 c.c." in text
-    # Only an administrator gets the change form.
-    assert ('action="/statute/change"' in text) == (role == "admin")
+    # A page per parameter; only an administrator is offered to change it, with its form.
+    assert 'href="/statute/parameters/notice_days"' in text
+    assert ('href="/statute/parameters/notice_days#change-title"' in text) == (role == "admin")
+    one = client.get("/statute/parameters/notice_days").get_data(as_text=True)
+    assert ('action="/statute/parameters/notice_days"' in one) == (role == "admin")
 
 
 def test_another_day_and_the_history(client, login, admin_user, today):
@@ -149,11 +153,10 @@ def test_a_bad_day_is_shown_next_to_the_field(client, login, admin_user):
 
 
 def test_an_admin_changes_a_parameter(client, login, admin_user, today):
-    response = login(admin_user).post("/statute/change", data={
-        "name": "max_proxies_per_delegate", "value": "5", "effective_from": "2027-01-01",
-        "note": "Assembly resolution"})
+    response = login(admin_user).post("/statute/parameters/max_proxies_per_delegate", data={
+        "value": "5", "effective_from": "2027-01-01", "note": "Assembly resolution"})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/statute?on=2027-01-01"
+    assert response.headers["Location"] == "/statute/parameters/max_proxies_per_delegate"
     assert queries.value_on("max_proxies_per_delegate", date(2027, 1, 1)) == 5
     (entry,) = _audited()
     assert entry.actor_id == admin_user.id
@@ -167,11 +170,11 @@ def test_an_admin_changes_a_parameter(client, login, admin_user, today):
     ({"name": "max_volunteer_percent", "value": "50.01", "effective_from": "2027-01-01", "note": "Delibera 3/2026"}, "value", "at most 50 %"),
     ({"name": "share_value", "value": "", "effective_from": "2027-01-01"}, "value", None),
     ({"name": "share_value", "value": "30", "effective_from": "soon"}, "effective_from", None),
-    ({"name": "colour", "value": "green", "effective_from": "2027-01-01"}, "name", None),
 ])
 def test_an_invalid_change_rerenders_with_the_message_next_to_the_field(client, login, admin_user, today,
                                                                         data, field, message):
-    response = login(admin_user).post("/statute/change", data=data)
+    data = dict(data)
+    response = login(admin_user).post(f"/statute/parameters/{data.pop('name')}", data=data)
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     errors = re.search(rf'id="{field}-errors"[^>]*>(.*?)</div>', text, re.S)
@@ -183,8 +186,8 @@ def test_an_invalid_change_rerenders_with_the_message_next_to_the_field(client, 
 
 @pytest.mark.parametrize("role", ["board", "secretary", "auditor", "member"])
 def test_only_an_admin_changes_the_statute(client, login, user_factory, role, today):
-    response = login(user_factory(roles=[role])).post("/statute/change", data={
-        "name": "notice_days", "value": "15", "effective_from": "2027-01-01"})
+    response = login(user_factory(roles=[role])).post("/statute/parameters/notice_days", data={
+        "value": "15", "effective_from": "2027-01-01", "note": "Delibera 3/2026"})
     assert response.status_code == 403
     assert _stored() == 0
 
@@ -307,14 +310,14 @@ def test_the_api_and_the_form_refuse_the_past_without_a_correction(client, login
     assert "effective_from" in refused.get_json()["errors"]
     ok = api.post("/api/v1/statute", json={**body, "correction": True}, headers=bearer(admin_user))
     assert ok.status_code == 201
-    page = login(admin_user).post("/statute/change", data={
-        "name": "share_value", "value": "35", "effective_from": "2026-02-01", "note": "Delibera 3/2026"})
+    page = login(admin_user).post("/statute/parameters/share_value", data={
+        "value": "35", "effective_from": "2026-02-01", "note": "Delibera 3/2026"})
     assert page.status_code == 422 and 'id="effective_from-errors"' in page.get_data(as_text=True)
 
 
 def test_the_page_asks_for_the_resolution_in_the_note(client, login, admin_user, today):
-    page = login(admin_user).post("/statute/change", data={
-        "name": "notice_days", "value": "15", "effective_from": "2027-01-01"})
+    page = login(admin_user).post("/statute/parameters/notice_days", data={
+        "value": "15", "effective_from": "2027-01-01"})
     assert page.status_code == 422 and 'id="note-errors"' in page.get_data(as_text=True)
     assert _stored() == 0
 
@@ -346,3 +349,49 @@ def test_a_change_in_force_cannot_be_cancelled(client, login, admin_user, today)
     login(admin_user)
     response = client.post(f"/statute/changes/{row.id}/cancel")
     assert response.status_code == 302 and value_on("notice_days", today) == 15
+
+
+# --- a page per parameter ------------------------------------------------------------------
+
+def test_every_parameter_has_its_page_with_value_unit_and_bounds_in_words(client, login, admin_user, today):
+    admin_user.locale = "it"
+    login(admin_user)
+    for parameter in PARAMETERS:
+        page = client.get(f"/statute/parameters/{parameter.name}")
+        assert page.status_code == 200, parameter.name
+    text = visible_text(client.get("/statute/parameters/notice_days").get_data(as_text=True))
+    assert "8 giorni" in text and "da 8 giorni a 365 giorni" in text and "art. 2366 c.c." in text
+    assert re.search(r"Unità di misura\s+giorni", text)
+    money = client.get("/statute/parameters/share_value").get_data(as_text=True)
+    assert "€ 25,00" in visible_text(money) and 'value="25,00"' in money  # typed as Italians do
+    fixed = visible_text(client.get("/statute/parameters/votes_per_member").get_data(as_text=True))
+    assert "solo 1 (fissato dalla legge)" in fixed
+    assert client.get("/statute/parameters/colour").status_code == 404
+
+
+def test_a_yes_no_parameter_is_changed_with_two_choices(client, login, admin_user, today):
+    login(admin_user)
+    page = client.get("/statute/parameters/proxies_allowed").get_data(as_text=True)
+    assert len(re.findall(r"<input[^>]*name=\"value\"[^>]*type=\"radio\"", page)) == 2
+    response = client.post("/statute/parameters/proxies_allowed", data={
+        "value": "false", "effective_from": "2027-01-01", "note": "Delibera assembleare 4/2026"})
+    assert response.status_code == 302
+    assert queries.value_on("proxies_allowed", date(2027, 1, 1)) is False
+    refused = client.post("/statute/parameters/proxies_allowed", data={
+        "value": "maybe", "effective_from": "2027-01-01", "note": "Delibera assembleare 4/2026"})
+    assert refused.status_code == 422 and 'id="value-errors"' in refused.get_data(as_text=True)
+
+
+def test_a_scheduled_change_is_cancelled_from_its_parameters_page(client, login, admin_user, today):
+    from datetime import timedelta
+    row, = operations.change_parameters({"notice_days": "15"}, today + timedelta(days=30), admin_user,
+                                        note="Delibera 3/2026")
+    db.session.flush()
+    login(admin_user)
+    page = client.get("/statute/parameters/notice_days").get_data(as_text=True)
+    assert f'action="/statute/changes/{row.id}/cancel"' in page and "Delibera 3/2026" in page
+    # the other parameters' pages show only their own history
+    assert "Delibera 3/2026" not in client.get("/statute/parameters/share_value").get_data(as_text=True)
+    response = client.post(f"/statute/changes/{row.id}/cancel")
+    assert response.headers["Location"] == "/statute/parameters/notice_days"
+    assert queries.value_on("notice_days", today + timedelta(days=30)) == 8
