@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.outbox import register_topics
+from .models import AssemblyStatus, CallUsed, Kind, ProxyStatus
 
 
 def register() -> None:
@@ -25,5 +26,19 @@ def register() -> None:
         "assembly.minutes_draft": _l("Minutes drafted"), "assembly.minutes_edit": _l("Minutes edited"),
         "assembly.minutes_sign": _l("Minutes signed"),
         "users.invite": _l("Members invited to create their login"),
-    })
+    }, fields={
+        "chair_name": _l("Chair"), "secretary_name": _l("Secretary of the assembly"),
+        "scrutineers": _l("Scrutineers"), "title": _l("Title"), "description": _l("Description"),
+        "kind": _l("Kind of assembly"), "place": _l("Place"), "first_call_at": _l("First call"),
+        "second_call_at": _l("Second call"), "online_link": _l("Link to follow online"),
+    }, objects={
+        "assemblies": _l("Assembly %(id)s"), "agenda_items": _l("Agenda item %(id)s"),
+        "agenda_documents": _l("Assembly document %(id)s"),
+        "assembly_convocations": _l("Convocation %(id)s"), "assembly_receipts": _l("Convocation receipt %(id)s"),
+        "assembly_proxies": _l("Proxy %(id)s"), "assembly_attendance": _l("Attendance %(id)s"),
+        "assembly_roll": _l("Roll of voters %(id)s"), "assembly_minutes": _l("Minutes of assembly %(id)s"),
+    }, enums={
+        "assemblies.status": AssemblyStatus, "assemblies.kind": Kind, "assemblies.call_used": CallUsed,
+        "assembly_proxies.status": ProxyStatus,
+    }, dates=("first_call_at", "second_call_at"))
     register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})

@@ -98,7 +98,9 @@ def register_words(*, actions: dict | None = None, fields: dict | None = None,
                    money=(), percent=()) -> None:
     """A domain's words for the log: action codes and field names -> lazy strings,
     object types -> lazy strings with %(id)s, fields holding enum values -> the
-    LabeledEnum, and the fields holding dates, amounts in euro and percentages."""
+    LabeledEnum, and the fields holding dates, amounts in euro and percentages. An enum
+    registered as "object_type.field" ("assemblies.status") reads that field of that
+    kind of object only (a status code means different things on different objects)."""
     _WORDS["actions"].update(actions or {})
     _WORDS["fields"].update(fields or {})
     _WORDS["objects"].update(objects or {})
@@ -137,7 +139,7 @@ def field_label(name: str) -> str:
     return str(text) if text is not None else name.replace("_", " ")
 
 
-def value_text(name: str, value: Any) -> str:
+def value_text(name: str, value: Any, object_type: str | None = None) -> str:
     """A stored value as people read it: labels for codes, Italian dates, amounts and
     percentages, yes/no; "—" for nothing."""
     from flask_babel import gettext
@@ -146,11 +148,11 @@ def value_text(name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(value_text(name, v) for v in value)
+        return ", ".join(value_text(name, v, object_type) for v in value)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     try:
-        for enum_class in _WORDS["enums"].get(name, ()):
+        for enum_class in (*_WORDS["enums"].get(f"{object_type}.{name}", ()), *_WORDS["enums"].get(name, ())):
             member = enum_class.from_value(value)
             if member is not None:
                 return member.label
@@ -168,9 +170,9 @@ def value_text(name: str, value: Any) -> str:
     return str(value)
 
 
-def change_lines(changes: dict | None) -> list[tuple[str, str, str]]:
-    """(field, before, after) in words, for a page."""
-    return [(field_label(name), value_text(name, pair[0]), value_text(name, pair[1]))
+def change_lines(changes: dict | None, object_type: str | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) in words, for a page (`object_type`: the entry's)."""
+    return [(field_label(name), value_text(name, pair[0], object_type), value_text(name, pair[1], object_type))
             for name, pair in sorted((changes or {}).items())
             if isinstance(pair, list | tuple) and len(pair) == 2]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
+from .models import AmendmentStatus, Channel, ChoiceLabel, MotionStatus, Outcome, SubjectLabel
 
 
 def register() -> None:
@@ -12,4 +13,19 @@ def register() -> None:
         "votes.vote_opened": _l("Vote opened"), "votes.vote_closed": _l("Vote closed"),
         "votes.ballot_cast": _l("Ballot cast"), "votes.room_vote": _l("Vote in the room recorded"),
         "votes.comment_hidden": _l("Comment hidden"),
+        "votes.amendment_declined": _l("Amendment not admitted"),
+    }, fields={
+        "subject": _l("Subject"), "secret": _l("Secret ballot"), "by_correspondence": _l("Vote by correspondence"),
+        "against": _l("Against (register numbers)"), "abstaining": _l("Abstaining (register numbers)"),
+        "ballots": _l("Ballots recorded"), "outcome": _l("Outcome"), "yes": _l("Yes"), "no": _l("No"),
+        "abstain": _l("Abstaining"), "present": _l("Present"), "eligible": _l("On the roll"),
+        "channel": _l("Voted how"), "choice": _l("Choice"),
+    }, objects={
+        "motions": _l("Motion %(id)s"), "motion_amendments": _l("Amendment %(id)s"),
+        "motion_comments": _l("Comment %(id)s"), "vote_participations": _l("Participation %(id)s"),
+        "secret_ballots": _l("Secret ballot %(id)s"), "mission_versions": _l("Mission version %(id)s"),
+        "statute_versions": _l("Statute text version %(id)s"),
+    }, enums={
+        "subject": SubjectLabel, "outcome": Outcome, "channel": Channel, "choice": ChoiceLabel,
+        "motions.status": MotionStatus, "motion_amendments.status": AmendmentStatus,
     })
