@@ -48,7 +48,7 @@ class MovementKind(LabeledEnum):
     CLOSING_REPAYMENT = "closing_repayment"  # the whole balance, paid to the IBAN on file
     REVERSAL = "reversal"                    # a correction: the opposite of a movement
 
-    __labels__ = {"deposit": _l("Deposit"), "withdrawal": _l("Withdrawal"),
+    __labels__ = {"deposit": _l("Deposit"), "withdrawal": _l("Withdrawal from the loan"),
                   "interest": _l("Gross interest"), "withholding": _l("Withholding tax"),
                   "closing_repayment": _l("Closing repayment"), "reversal": _l("Correction")}
 

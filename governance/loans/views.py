@@ -13,7 +13,7 @@ from ..authz import P
 from ..core import clock, csvio, inputs
 from ..core.errors import DomainError
 from ..core.forms import show_errors
-from ..core.formatting import days, money
+from ..core.formatting import day, days, money
 from ..core.permissions import AUTHENTICATED, NotAllowed, actor, can, permission
 from ..extensions import db
 from ..members.queries import member_by_number
@@ -95,7 +95,9 @@ def _render_account(account, *, movement_form=None, reversal_form=None, status=2
                   and m.id not in reversed_ids]
     reversal_form = reversal_form or ReversalForm(formdata=None, idempotency_key=_key())
     reversal_form.movement_id.choices = [("", _("Choose…"))] + [
-        (str(m.id), f"{m.id}: {m.kind.label} {m.value_date.strftime('%d/%m/%Y')} {m.amount}") for m in reversible]
+        (str(m.id), _("%(kind)s of %(amount)s, value date %(date)s (movement %(id)d)", kind=m.kind.label,
+                      amount=money(abs(m.amount)), date=day(m.value_date), id=m.id))
+        for m in reversible]
     return render_template(
         "loans/account.html", account=account, movements=movements, reversed_ids=reversed_ids, today=today,
         balance_today=queries.balance_today(account, today), accrued=operations.accrued_to(account, today),

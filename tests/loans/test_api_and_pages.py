@@ -210,3 +210,23 @@ def test_account_pages_of_the_office(today, client, login, office, board, lender
     assert client.get("/loans").status_code == 200
     assert client.get("/loans/year-end").status_code == 200
     assert client.get("/loans/regulation").status_code == 200
+
+
+def test_a_withdrawal_of_money_is_not_the_withdrawal_of_a_member(today, client, login, office, lender,
+                                                                  open_account, book):
+    """In Italian a member's withdrawal from the cooperative is "Recesso"; money taken out
+    of a social loan is a "Prelievo" (the review found "Recesso" on the account, the
+    statement and its PDF). The correction's list reads in Italian too."""
+    account = open_account(lender, opened_on="2025-03-01")
+    book(account, "deposit", "16100.00", "2025-03-01")
+    book(account, "withdrawal", "3000.00", "2025-04-07", requested_on="2025-04-05")
+    office.locale = "it"
+    login(office)
+    from tests.visible import visible_text
+    page = client.get(f"/loans/{account.id}").get_data(as_text=True)
+    text = visible_text(page)
+    assert "Prelievo" in text and "Recesso" not in text
+    assert "Prelievo di € 3.000,00, valuta 07/04/2025" in page and "Versamento di € 16.100,00" in page
+    assert "16100.00" not in page
+    statement = visible_text(client.get(f"/loans/{account.id}/statement?year=2025").get_data(as_text=True))
+    assert "Prelievo" in statement and "Recesso" not in statement
