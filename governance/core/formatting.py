@@ -51,7 +51,7 @@ def number(value: Any, decimals: int | None = None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
+        return format_decimal(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     if decimals is None:
         return format_decimal(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")

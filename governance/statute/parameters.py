@@ -105,10 +105,11 @@ def _parse_decimal(raw, p):
 def _parse_fraction(raw, p):
     # Only "n/d" or a plain decimal: an exponent ("1e1000000000") would take the worker
     # minutes to expand.
-    if len(str(raw)) > 15 or not re.fullmatch(r"\s*\d+(\.\d+)?(\s*/\s*\d+)?\s*", str(raw)):
+    text = str(raw).strip().replace(",", ".")  # "0,5" as Italians write it
+    if len(text) > 15 or not re.fullmatch(r"\d+(\.\d+)?(\s*/\s*\d+)?", text):
         raise InvalidValue("fraction")
     try:
-        value = Fraction(str(raw).strip())
+        value = Fraction(text)
     except (ValueError, ZeroDivisionError):
         raise InvalidValue("fraction") from None
     return _check_bounds(value, p)

@@ -395,3 +395,18 @@ def test_a_scheduled_change_is_cancelled_from_its_parameters_page(client, login,
     response = client.post(f"/statute/changes/{row.id}/cancel")
     assert response.headers["Location"] == "/statute/parameters/notice_days"
     assert queries.value_on("notice_days", today + timedelta(days=30)) == 8
+
+
+def test_a_fraction_is_typed_as_italians_write_it_and_its_bounds_read_as_numbers(client, login, admin_user,
+                                                                                today):
+    login(admin_user)
+    response = client.post("/statute/parameters/ordinary_first_call_quorum", data={
+        "value": "0,6", "effective_from": "2027-01-01", "note": "Delibera 5/2026"})
+    assert response.status_code == 302
+    assert queries.value_on("ordinary_first_call_quorum", date(2027, 1, 1)) == Fraction(3, 5)
+    admin_user.locale = "it"
+    text = visible_text(client.get("/statute/parameters/ordinary_first_call_quorum").get_data(as_text=True))
+    assert "da 0 a 1" in text and "0/1" not in text and "1/1" not in text
+    refused = client.post("/statute/parameters/ordinary_first_call_quorum", data={
+        "value": "0,5,1", "effective_from": "2027-01-01", "note": "Delibera 5/2026"})
+    assert refused.status_code == 422 and "una frazione come 1/2 o 2/3" in refused.get_data(as_text=True)
