@@ -83,8 +83,12 @@ def history(name: str | None = None) -> list[StatuteValue]:
 
 
 def history_with_authors(name: str | None = None) -> list[tuple[StatuteValue, str | None]]:
-    """Every dated value entered, newest effective date first, with who entered it."""
-    return [(row, row.created_by_email) for row in history(name)]
+    """Every dated value entered, newest effective date first, with who entered it: the
+    login's name (one query for all), or the email kept on the row."""
+    from ..core.audit import actor_names
+    rows = history(name)
+    names = actor_names({row.created_by_id for row in rows})
+    return [(row, names.get(row.created_by_id) or row.created_by_email) for row in rows]
 
 
 def next_changes_after(on: date) -> dict[str, tuple[date, Any]]:
