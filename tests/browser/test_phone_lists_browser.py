@@ -103,6 +103,20 @@ def _wider_than_the_phone(page) -> str:
     return f"{width} px wide ({', '.join(wide)})"
 
 
+# Each cell of a card list carries its column's name, the very words of the header (a row's
+# own heading, a <th scope=row> with no name, and a one-cell "nothing yet" row aside).
+MISNAMED_CELLS = """() => Array.from(document.querySelectorAll('main table.table-cards')).flatMap(table => {
+    const names = Array.from(table.querySelectorAll('thead th')).map(th => (th.querySelector('a') || th).textContent.trim());
+    return Array.from(table.querySelectorAll('tbody tr')).flatMap(row => {
+        const cells = Array.from(row.children);
+        if (cells.length === 1 && cells[0].colSpan > 1) return [];
+        return cells.filter((cell, i) => !(cell.tagName === 'TH' && !cell.hasAttribute('data-label'))
+                                         && cell.getAttribute('data-label') !== names[i])
+                    .map(cell => `${cell.getAttribute('data-label')} under ${names[cells.indexOf(cell)]}`);
+    });
+}).slice(0, 3)"""
+
+
 def test_every_list_fits_a_phone(page, cooperative):
     page.set_viewport_size(PHONE)
     problems, seen = [], set()
@@ -117,6 +131,9 @@ def test_every_list_fits_a_phone(page, cooperative):
             wide = _wider_than_the_phone(page)
             if wide:
                 problems.append(f"{email} {url}: {wide}")
+            misnamed = page.evaluate(MISNAMED_CELLS)
+            if misnamed:
+                problems.append(f"{email} {url}: cells named unlike their column: {misnamed}")
             markup = SAME_MARKUP.get(template, template)
             if markup not in seen:  # the same page for another role: its width is enough
                 seen.add(markup)
