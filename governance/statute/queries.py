@@ -83,8 +83,14 @@ def history(name: str | None = None) -> list[StatuteValue]:
 
 
 def history_with_authors(name: str | None = None) -> list[tuple[StatuteValue, str | None]]:
-    """Every dated value entered, newest effective date first, with who entered it: the
-    login's name (one query for all), or the email kept on the row."""
+    """Every dated value entered, newest effective date first, with the email of who
+    entered it (the API's `created_by`)."""
+    return [(row, row.created_by_email) for row in history(name)]
+
+
+def history_with_names(name: str | None = None) -> list[tuple[StatuteValue, str | None]]:
+    """The same for people: the login's name (one query for all rows), or the email kept
+    on the row when the login is gone."""
     from ..core.audit import actor_names
     rows = history(name)
     names = actor_names({row.created_by_id for row in rows})

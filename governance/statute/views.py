@@ -29,7 +29,7 @@ def parameters():
     return render_template(
         "statute/parameters.html", on=on, day_form=day_form, can_change=can(current_user, P.STATUTE_CHANGE),
         rows=[(p, values[p.name], upcoming.get(p.name)) for p in PARAMETERS],
-        history=queries.history_with_authors(), by_name=BY_NAME), status
+        history=queries.history_with_names(), by_name=BY_NAME), status
 
 
 def _parameter(name: str) -> Parameter:
@@ -45,7 +45,7 @@ def _parameter_page(parameter: Parameter, form, status: int = 200):
         "statute/parameter.html", p=parameter, form=form, today=today,
         value=queries.value_on(parameter.name, today),
         upcoming=queries.next_changes_after(today).get(parameter.name),
-        history=queries.history_with_authors(parameter.name)), status
+        history=queries.history_with_names(parameter.name)), status
 
 
 @bp.get("/statute/parameters/<name>")

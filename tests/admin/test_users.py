@@ -39,7 +39,7 @@ def test_the_user_list_shows_roles_and_member_number(client, login, admin, user_
     page = login(admin).get("/admin/users").get_data(as_text=True)
     row = re.search(r"anna@example\.org</a></td>(.*?)</tr>", page, re.S).group(1)
     assert "Secretary" in row and "Member" in row
-    assert "<td>7</td>" in row
+    assert re.search(r"<td[^>]*>7</td>", row)
 
 
 def test_create_a_user_with_an_initial_password(client, login, admin, anna_entry, today):
