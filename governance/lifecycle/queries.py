@@ -138,6 +138,14 @@ def appeals_query(status: AppealStatus | None = None) -> sa.Select:
     return query
 
 
+def decided_appeals(limit: int = DECIDED_SHOWN) -> list[AdmissionAppeal]:
+    """The assemblies' latest decisions on appeals, newest first (the "decided" tab)."""
+    return list(db.session.scalars(
+        sa.select(AdmissionAppeal).where(AdmissionAppeal.status != AppealStatus.PENDING)
+        .options(selectinload(AdmissionAppeal.application))
+        .order_by(AdmissionAppeal.assembly_decided_on.desc(), AdmissionAppeal.id.desc()).limit(limit)))
+
+
 def pending_appeals() -> list[AdmissionAppeal]:
     """The board's list of appeals waiting for an assembly."""
     return list(db.session.scalars(appeals_query(AppealStatus.PENDING)))

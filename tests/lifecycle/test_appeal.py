@@ -162,6 +162,12 @@ def test_the_board_records_the_assembly_decision_on_its_page(client, login, refu
     assert ok.status_code == 302
     queue = client.get("/board/applications").get_data(as_text=True)
     assert refused.full_name in queue and "text-bg-info" in queue  # flagged: admission required
+    # decided, the appeal leaves the waiting list and stays findable in the "decided" tab
+    waiting = client.get("/board/appeals").get_data(as_text=True)
+    assert f'name="appeal{appeal.id}-outcome"' not in waiting
+    decided = client.get("/board/appeals?show=decided").get_data(as_text=True)
+    assert f'data-appeal="{appeal.id}"' in decided and refused.full_name in decided and "26/11/2026" in decided
+    assert "Appeals decided by the assembly" in decided
 
 
 # --- the API ---------------------------------------------------------------------------------------

@@ -150,6 +150,9 @@ def test_decided_items_stay_findable_in_the_decided_tab(client, login, today, ap
     assert f'href="/members/{admitted.member.number}"' in decided  # what the decision made
     withdrawals = client.get("/board/withdrawals?show=decided").get_data(as_text=True)
     assert "Anna Neri" in withdrawals and "Accolta" in withdrawals
+    # each tab says what it lists
+    assert "Domande decise dal consiglio" in decided and "Domande in attesa" not in decided
+    assert "Richieste di recesso decise" in withdrawals
     assert waiting.id
 
 

@@ -331,7 +331,8 @@ def _confirm_decision(application, form):
 @bp.get("/board/appeals")
 @permission(P.APPEALS_READ)
 def appeals():
-    """Appeals waiting for the next ordinary assembly, and the form to record its decision."""
+    """Appeals waiting for the next ordinary assembly, and the form to record its decision;
+    `?show=decided`: the assemblies' decisions, so a decided appeal stays findable."""
     return _render_appeals({})
 
 
@@ -344,7 +345,10 @@ def _appeal_form(appeal_id: int, blank: bool = False) -> AppealDecisionForm:
 
 
 def _render_appeals(forms: dict, status: int = 200):
-    return render_template("lifecycle/appeals.html", appeals=queries.pending_appeals(),
+    show = "decided" if request.method == "GET" and request.args.get("show") == "decided" else "waiting"
+    return render_template("lifecycle/appeals.html", show=show,
+                           appeals=queries.pending_appeals() if show == "waiting" else [],
+                           decided=queries.decided_appeals() if show == "decided" else [],
                            forms=forms, blank_form=lambda ap: _appeal_form(ap.id, blank=True)), status
 
 
