@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.outbox import register_topics
+from .models import AssemblyStatus, CallUsed, Kind
 
 
 def register() -> None:
@@ -25,5 +26,15 @@ def register() -> None:
         "assembly.minutes_draft": _l("Minutes drafted"), "assembly.minutes_edit": _l("Minutes edited"),
         "assembly.minutes_sign": _l("Minutes signed"),
         "users.invite": _l("Members invited to create their login"),
-    })
+        "assembly.proxy_revoke": _l("Proxy revoked"), "assembly.proxy_decline": _l("Proxy declined"),
+    }, fields={"chair_name": _l("Chair"), "secretary_name": _l("Secretary of the assembly"),
+               "scrutineers": _l("Scrutineers"), "call": _l("Call"), "title": _l("Title"),
+               "place": _l("Place"), "online_link": _l("Online link"), "first_call_at": _l("First call"),
+               "second_call_at": _l("Second call"), "description": _l("Description")},
+        objects={"assemblies": _l("Assembly %(id)s"), "agenda_items": _l("Agenda item %(id)s"),
+                 "agenda_documents": _l("Document %(id)s"), "assembly_proxies": _l("Proxy %(id)s"),
+                 "assembly_attendance": _l("Attendance %(id)s"), "assembly_minutes": _l("Minutes %(id)s"),
+                 "assembly_receipts": _l("Receipt %(id)s")},
+        enums={"status": AssemblyStatus, "kind": Kind, "call": CallUsed},
+        dates=("first_call_at", "second_call_at"))
     register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})
