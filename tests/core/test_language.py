@@ -45,6 +45,14 @@ ENGLISH = {
     "balance", "interest", "deposit", "register", "entry", "search", "save", "cancel", "submit", "next",
     "previous", "name", "surname", "phone", "address", "category", "fixed", "law", "update",
     "notice", "share", "value", "values", "regulations", "repayment", "who", "when", "what", "changed",
+    # assemblies, votes, loans
+    "assembly", "assemblies", "vote", "votes", "voting", "voted", "motion", "motions", "ballot", "ballots",
+    "proxy", "proxies", "minutes", "amendment", "amendments", "comment", "comments", "session", "receipt",
+    "receipts", "secret", "open", "closed", "draft", "convened", "approved", "rejected", "statute", "statement",
+    "withholding", "gross", "net", "year", "chair", "scrutineers", "call", "first", "second",
+    "against", "abstain", "yes", "item", "agenda", "document", "documents", "upload", "download", "invitation",
+    "invitations", "attendance", "present", "roll", "delegate", "delegator", "digest", "movement", "movements",
+    "withdraw", "term", "free", "capital", "contract", "equity", "result", "outcome", "room",
 }
 
 
