@@ -13,7 +13,9 @@ from governance.extensions import db
 from tests.core.access import ASSET_ENDPOINTS, url_for_rule
 from tests.visible import visible_parts
 
-OPEN, CLOSE = "⟦", "⟧"
+# Signs no text uses, both in Latin-1 (the core PDF fonts' range), so the markers
+# survive into PDFs too.
+OPEN, CLOSE = "¤", "¦"
 # The cooperative's own documents (statute, privacy notice): its text, not the interface.
 DOCUMENT_ENDPOINTS = {"lifecycle.document"}
 # Words that are the same in every language: names of languages in themselves, acronyms.
@@ -161,6 +163,52 @@ def page_urls(app, variants: list[dict], extra_urls=()) -> list[tuple[str, set[s
             seen.add(url)
             out.append((url, roles))
     return out
+
+
+# Files people upload (a scan, a document) and the cooperative's own documents: not ours.
+UPLOADED_ENDPOINTS = {"assemblies.signed_minutes", "assemblies.document", "assemblies.proxy_scan",
+                      "admin.outbox_attachment", "lifecycle.document_pdf"}
+# The role a PDF is read as: the first of these the access table lets in.
+PDF_READERS = ("admin", "board", "secretary", "auditor", "member", "anonymous")
+
+
+def pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)
+
+
+def read_pdfs(app, clients: dict, users: dict, variants: list[dict], extra_urls=()) -> list[Page]:
+    """Every PDF the platform writes (the register, letters, convocations, minutes, loan
+    contracts and statements), once for each state, as one role allowed to read it."""
+    pages, seen = [], set()
+    rules = [r for r in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+             if r.rule.endswith(".pdf") and r.endpoint not in UPLOADED_ENDPOINTS]
+    wanted = []
+    for rule in rules:
+        roles = _allowed_roles(rule) or set(PDF_READERS)
+        role = next(r for r in PDF_READERS if r in roles)
+        own = [p for p in variants if "_only" in p and rule.endpoint.startswith(p["_only"])]
+        for params in own or [p for p in variants if "_only" not in p]:
+            url = url_for_rule(rule, params)
+            if url not in seen:
+                seen.add(url)
+                wanted.append((role, url))
+    wanted += list(extra_urls)
+    by_role = {str(role): role for role in clients}
+    for role_name, url in wanted:
+        role = by_role[role_name]
+        client = clients[role]
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = users[role].get_id()
+                session["_fresh"] = True
+        response = client.get(url)
+        if response.content_type == "application/pdf":
+            pages.append(Page(role_name, url, response.status_code, [pdf_text(response.get_data())]))
+        response.close()
+    return pages
 
 
 def crawl(app, clients: dict, users: dict, variants: list[dict], extra_urls=()) -> list[Page]:

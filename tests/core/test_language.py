@@ -30,7 +30,8 @@ from governance.loans.models import LoanAccount
 from governance.members.models import Member, MemberStatus
 from tests.core import language_world
 from tests.core.clients import make_client
-from tests.core.language import (CLOSE, OPEN, URL, WORD, crawl, data_words, foreign_words, pseudo_locale)
+from tests.core.language import (CLOSE, OPEN, URL, WORD, crawl, data_words, foreign_words, pseudo_locale,
+                                 pdf_text, read_pdfs)
 from tests.visible import visible_parts
 
 # English words that are never Italian (nor data of the demo): one is enough to fail.
@@ -118,6 +119,8 @@ def _emails() -> list[tuple[str, str]]:
             if attachment.content_type == "text/calendar":
                 text += "\n" + "\n".join(line.split(":", 1)[1] for line in attachment.data.decode().splitlines()
                                          if line.startswith(("SUMMARY", "LOCATION", "DESCRIPTION")))
+            elif attachment.content_type == "application/pdf":
+                text += "\n" + pdf_text(attachment.data)
         out.append((f"email {message.topic} {message.subject!r}", text))
     return out
 
@@ -239,6 +242,8 @@ def _render(app) -> Rendering:
                 "/members/999999", "/admin/audit?action=member.correct",
                 "/board/applications?show=decided", "/board/withdrawals?show=decided", *states.extra_urls,
                 *_audit_urls()])
+            pages += read_pdfs(app, clients, users, variants, extra_urls=[
+                ("member", f"/loans/{states.ids['own_account']}/statement.pdf?year={clock.today().year - 1}")])
             rendering.page_count = len(pages)
             rendering.pages = [(f"{p.role} GET {p.url} ({p.status})", "\n".join(p.parts), set()) for p in pages]
             rendering.pages += _posts(app, users, states.ids)
