@@ -179,12 +179,12 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)
 
 
-def read_pdfs(app, clients: dict, users: dict, variants: list[dict], extra_urls=()) -> list[Page]:
-    """Every PDF the platform writes (the register, letters, convocations, minutes, loan
-    contracts and statements), once for each state, as one role allowed to read it."""
+def read_files(app, clients: dict, users: dict, variants: list[dict], extra_urls=(), suffix=".pdf") -> list[Page]:
+    """Every PDF (or CSV) the platform writes (the register, letters, convocations, minutes,
+    loan contracts and statements), once for each state, as one role allowed to read it."""
     pages, seen = [], set()
     rules = [r for r in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
-             if r.rule.endswith(".pdf") and r.endpoint not in UPLOADED_ENDPOINTS]
+             if r.rule.endswith(suffix) and r.endpoint not in UPLOADED_ENDPOINTS]
     wanted = []
     for rule in rules:
         roles = _allowed_roles(rule) or set(PDF_READERS)
@@ -207,6 +207,8 @@ def read_pdfs(app, clients: dict, users: dict, variants: list[dict], extra_urls=
         response = client.get(url)
         if response.content_type == "application/pdf":
             pages.append(Page(role_name, url, response.status_code, [pdf_text(response.get_data())]))
+        elif response.content_type.startswith("text/csv"):
+            pages.append(Page(role_name, url, response.status_code, [response.get_data(as_text=True)]))
         response.close()
     return pages
 

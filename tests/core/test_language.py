@@ -31,7 +31,7 @@ from governance.members.models import Member, MemberStatus
 from tests.core import language_world
 from tests.core.clients import make_client
 from tests.core.language import (CLOSE, OPEN, URL, WORD, crawl, data_words, foreign_words, pseudo_locale,
-                                 pdf_text, read_pdfs)
+                                 pdf_text, read_files)
 from tests.visible import visible_parts
 
 # English words that are never Italian (nor data of the demo): one is enough to fail.
@@ -69,6 +69,7 @@ class Rendering:
     templates: set = field(default_factory=set)
     data: set = field(default_factory=set)
     page_count: int = 0
+    csvs: list = field(default_factory=list)
 
 
 _RENDERED: dict[str, Rendering] = {}
@@ -242,9 +243,16 @@ def _render(app) -> Rendering:
                 "/members/999999", "/admin/audit?action=member.correct",
                 "/board/applications?show=decided", "/board/withdrawals?show=decided", *states.extra_urls,
                 *_audit_urls()])
-            pages += read_pdfs(app, clients, users, variants, extra_urls=[
+            pages += read_files(app, clients, users, variants, extra_urls=[
                 ("member", f"/loans/{states.ids['own_account']}/statement.pdf?year={clock.today().year - 1}")])
             rendering.page_count = len(pages)
+            # CSVs are a file format (codes, or the fixed Italian words of the Excel form):
+            # read for the category names only.
+            rendering.csvs = [(f"{p.role} GET {p.url}", p.parts[0]) for p in read_files(
+                app, clients, users, variants, suffix=".csv",
+                extra_urls=[("board", "/members/export.csv?format=csv"),
+                            ("board", "/reports/membership.csv?format=csv"),
+                            ("board", "/reports/membership.csv?part=counts")])]
             rendering.pages = [(f"{p.role} GET {p.url} ({p.status})", "\n".join(p.parts), set()) for p in pages]
             rendering.pages += _posts(app, users, states.ids)
     finally:
@@ -275,6 +283,24 @@ def test_no_english_word_on_italian_pages_and_emails(rendering):
         if english:
             problems.append(f"{where}: {sorted(english)}")
     assert not problems, "English on Italian pages:\n" + "\n".join(problems)
+
+
+def test_each_member_category_has_one_italian_name_everywhere(rendering):
+    """Pages, PDFs, emails and CSVs name the member categories as Category.label (or
+    the register file's words) do: no second name (tests/members/test_category_words.py)."""
+    from governance.members.importing import ITALIAN_CATEGORIES
+    from tests.members.test_category_words import SECOND_NAMES
+    problems = [f"{where}: {match.group(0)!r}" for where, text, _typed in rendering.pages + rendering.emails
+                for match in SECOND_NAMES.finditer(text.replace(OPEN, "").replace(CLOSE, ""))]
+    register_words = set(ITALIAN_CATEGORIES.values())
+    for where, text in rendering.csvs:
+        problems += [f"{where}: {match.group(0)!r}" for match in SECOND_NAMES.finditer(text)]
+        if "/members/export.csv" in where and "format=csv" not in where:
+            lines = [line.split(";") for line in text.lstrip("\ufeff").splitlines()]
+            column = lines[0].index("categoria")
+            problems += [f"{where}: {row[column]!r}" for row in lines[1:] if row[column] not in register_words]
+    assert len(rendering.csvs) >= 5
+    assert not problems, "a second name for a member category:\n" + "\n".join(problems)
 
 
 def test_every_email_template_and_page_is_rendered(rendering):
