@@ -29,7 +29,7 @@ from governance.loans import operations as loans
 from governance.loans.models import AccountStatus, LoanAccount
 from governance.members.models import Member, MemberStatus
 from governance.votes import operations as votes
-from governance.votes.models import Motion, MotionStatus
+from governance.votes.models import Motion, MotionStatus, SecretBallot
 
 # The words people type in these operations (data, like the demo's own).
 TYPED = ("Modifica dell'oggetto sociale", "Elezione del collegio sindacale", "Assemblea straordinaria dei soci",
@@ -184,8 +184,19 @@ def build(users) -> States:
                   "own_account": own_account, "draft_item": draft.items[0].id,
                   "convened_item": convened.items[0].id}
     year = clock.today().year - 1
-    states.extra_urls += [f"/loans/{own_account}/statement?year={year}", "/votes?show=all",
-                          f"/motions/{motions['secret_closed'].id}?receipt=missing"]
+    secret = motions["secret_closed"].id
+    receipt_code = db.session.scalar(sa.select(SecretBallot.receipt).where(SecretBallot.motion_id == secret)
+                                     .order_by(SecretBallot.receipt))
+    states.extra_urls += [f"/loans/{own_account}/statement?year={year}", ("/votes?show=all", {"board"}),
+                          (f"/motions/{secret}/receipts?receipt={receipt_code}", {"member"}),
+                          (f"/motions/{secret}/receipts?receipt=AAAA-AAAA-AA", {"member"}),
+                          (f"/motions/{secret}/receipts?receipt=x", {"member"}),
+                          (f"/assemblies/{in_session.id}/session?q=a", {"secretary"}),
+                          (f"/assemblies/{in_session.id}/session?q=a&fragment=search", {"secretary"}),
+                          (f"/assemblies/{in_session.id}/quorum?fragment=1", {"secretary"}),
+                          (f"/votes/items/{draft.items[0].id}/motions/new?subject=statute_purpose", {"board"}),
+                          (f"/votes/items/{draft.items[0].id}/motions/new?subject=election", {"board"}),
+                          (f"/loans?member={users[Role.MEMBER].member.number}", {"secretary"})]
     return states
 
 

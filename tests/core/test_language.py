@@ -197,7 +197,7 @@ def _posts(app, users, pages_of) -> list[tuple[str, str, set]]:
         (Role.BOARD, "/loans/regulation/rates", {"product": "free", "rate": "2,25",
                                                  "effective_from": f"{today.year + 1}-01-01"}),
         (Role.ADMIN, "/statute/change", {"name": "max_proxies_per_delegate", "value": "3",
-                                         "effective_from": "2027-01-01"}),
+                                         "effective_from": "2027-01-01", "note": "Delibera dell'assemblea"}),
     ]
     for role, url, data in posts:
         client = make_client(app)
