@@ -140,7 +140,14 @@ def _posts(app, users, pages_of) -> list[tuple[str, str, set]]:
     a, m = pages_of["assemblies"], pages_of["motions"]
     own_account = pages_of["own_account"]
     later, after = ((today + timedelta(days=n)).isoformat() for n in (40, 41))
+    applicants = [db.session.scalar(sa.select(Application.email).where(Application.status == status)
+                                    .order_by(Application.id))
+                  for status in (ApplicationStatus.SUBMITTED, ApplicationStatus.APPEAL_REJECTED)]
     posts = [
+        # the applicant's own pages: waiting, then refused with the assembly's decision on the appeal
+        *[("anonymous", "/application/login", {"email": email, "password": demo.DEMO_PASSWORD})
+          for email in applicants if email],
+        ("anonymous", "/application/login", {"email": applicants[0] or "x@example.org", "password": "sbagliata"}),
         (Role.BOARD, f"/board/applications/{waiting}/decision", {"outcome": "admitted", "decided_on": iso}),
         (Role.BOARD, f"/board/applications/{waiting}/decision", {"outcome": "rejected", "decided_on": iso,
                                                                  "reasons": "Requisiti mancanti."}),
