@@ -200,13 +200,14 @@ def build(users) -> States:
     return states
 
 
-def every_kind_of_email(users) -> None:
+def every_kind_of_email(users) -> list[dict]:
     """Each operation that writes to people, once (the demo already queued convocations,
     statements, the mission's new version, withdrawal requests and new applications):
     admission, refusal, appeal and its decision, a share payment, a withdrawal decided,
     an exclusion, share refunds falling due, the board's digest, a duplicate application,
     an application from a member, a new activation link, password resets (login and
-    applicant), invitations to members without a login."""
+    applicant), invitations to members without a login. Returns the URL arguments of the
+    links these emails carry (an activation link)."""
     from governance.lifecycle import notifications as lifecycle_notifications
     board = users[Role.BOARD]
     today = clock.today()
@@ -243,3 +244,6 @@ def every_kind_of_email(users) -> None:
     auth.request_password_reset("socio@demo.coop")
     invitations.invite(users[Role.ADMIN])
     db.session.flush()
+    # the welcome email's link, as the newly admitted member opens it
+    return [{"token": applicant_access.activation_token(db.session.get(User, waiting[0].user_id), waiting[0].id),
+             "_only": ("lifecycle.activate",)}]
