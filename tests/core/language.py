@@ -96,7 +96,7 @@ MACHINE_COLUMNS = {"status", "kind", "category", "locale", "product", "role", "a
                    "outbox_messages.subject", "outbox_messages.body", "outbox_messages.last_error",
                    "statute_values.name", "statute_values.value", "content_type",
                    "assembly_minutes.text",  # drafted from the catalogue when the session closes
-                   "motions.rule", "motions.reason", "motions.call", "assemblies.call"}
+                   "motions.rule", "motions.reason", "motions.call", "assemblies.call", "statute_versions.document"}
 
 
 def data_words() -> set[str]:
