@@ -26,9 +26,10 @@ def register() -> None:
         "assembly.minutes_draft": _l("Minutes drafted"), "assembly.minutes_edit": _l("Minutes edited"),
         "assembly.minutes_sign": _l("Minutes signed"),
         "users.invite": _l("Members invited to create their login"),
+        "assembly.proxy_revoke": _l("Proxy revoked"), "assembly.proxy_decline": _l("Proxy declined"),
     }, fields={
         "chair_name": _l("Chair"), "secretary_name": _l("Secretary of the assembly"),
-        "scrutineers": _l("Scrutineers"), "title": _l("Title"), "description": _l("Description"),
+        "scrutineers": _l("Scrutineers"), "call": _l("Call"), "title": _l("Title"), "description": _l("Description"),
         "kind": _l("Kind of assembly"), "place": _l("Place"), "first_call_at": _l("First call"),
         "second_call_at": _l("Second call"), "online_link": _l("Link to follow online"),
     }, objects={
@@ -39,6 +40,6 @@ def register() -> None:
         "assembly_roll": _l("Roll of voters %(id)s"), "assembly_minutes": _l("Minutes of assembly %(id)s"),
     }, enums={
         "assemblies.status": AssemblyStatus, "assemblies.kind": Kind, "assemblies.call_used": CallUsed,
-        "assembly_proxies.status": ProxyStatus,
+        "call": CallUsed, "assembly_proxies.status": ProxyStatus,
     }, dates=("first_call_at", "second_call_at"))
     register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})

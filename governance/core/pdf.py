@@ -112,7 +112,9 @@ class Document(FPDF):
         for i, (text, width) in enumerate(zip(texts, widths)):
             if self.get_string_width(text) > width - 2:
                 wrapped = wrapped or {}
-                wrapped[i] = [str(line) for line in self.multi_cell(
+                # fpdf2 returns the lines of a core font as its bytes read one by one
+                # (Latin-1): made text again, or "’", "–", "€" would not print.
+                wrapped[i] = [str(line).encode("latin-1").decode(ENCODING) for line in self.multi_cell(
                     width, self.WRAPPED, text, dry_run=True, output=returns.LINES)]
         return wrapped
 

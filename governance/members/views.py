@@ -161,7 +161,7 @@ def _import_page() -> dict:
 def import_template():
     """An empty register file to fill in Excel: the Italian header and one example row."""
     example = ["", "Giulia", "Bianchi", "BNCGLI85M41F205X", "01/08/1985", "giulia.bianchi@example.org",
-               "+39 02 1234567", "Via Roma 1, 20077 Melegnano (MI)", "lavoratore",
+               "+39 02 1234567", "Via Roma 1, 20077 Melegnano (MI)", importing.ITALIAN_CATEGORIES[Category.WORKER],
                clock.today().strftime("%d/%m/%Y"), "2"]
     return csvio.response(csvio.lines(importing.ITALIAN_HEADER, [example], csvio.EXCEL),
                           "modello-libro-soci.csv")

@@ -13,7 +13,9 @@ from governance.extensions import db
 from tests.core.access import ASSET_ENDPOINTS, url_for_rule
 from tests.visible import visible_parts
 
-OPEN, CLOSE = "⟦", "⟧"
+# Signs no text uses, both in Latin-1 (the core PDF fonts' range), so the markers
+# survive into PDFs too.
+OPEN, CLOSE = "¤", "¦"
 # The cooperative's own documents (statute, privacy notice): its text, not the interface.
 DOCUMENT_ENDPOINTS = {"lifecycle.document"}
 # Words that are the same in every language: names of languages in themselves, acronyms.
@@ -54,11 +56,28 @@ def pseudo_locale(monkeypatch):
 URL = re.compile(r"https?://\S+")
 
 
+def locale_words(locale: str = "it") -> set[str]:
+    """Month and day names, written by Babel from the locale's data (CLDR) in a date:
+    translated, though not by our catalogue."""
+    from babel import Locale
+    data = Locale.parse(locale)
+    words = set()
+    for names in (data.months, data.days):
+        for context in names.values():
+            for width in context.values():
+                words.update(w.lower() for name in width.values() for w in WORD.findall(name))
+    return words
+
+
 def foreign_words(text: str, data: set[str]) -> list[str]:
-    """The words of `text` outside the markers that are not data (nor links)."""
+    """The words of `text` outside the markers that are not data (nor links, nor the
+    names of months and days)."""
     rest = URL.sub(" ", outside_markers(text))
     return [w for w in WORD.findall(rest)
-            if w.lower() not in data and w.lower() not in SAME_IN_EVERY_LANGUAGE]
+            if w.lower() not in data and w.lower() not in SAME_IN_EVERY_LANGUAGE and w.lower() not in LOCALE_WORDS]
+
+
+LOCALE_WORDS = locale_words("it")
 
 
 def outside_markers(text: str) -> str:
@@ -70,11 +89,14 @@ def outside_markers(text: str) -> str:
 
 
 # Codes and text the platform writes for itself: never data that people typed.
-MACHINE_TABLES = {"audit_entries", "login_throttles", "api_tokens", "register_counters"}
+MACHINE_TABLES = {"audit_entries", "login_throttles", "api_tokens", "register_counters",
+                  "assembly_convocations"}  # the letter written from the catalogue at publication
 MACHINE_COLUMNS = {"status", "kind", "category", "locale", "product", "role", "action", "topic",
                    "exit_kind", "password_hash", "session_version", "access_version",
                    "outbox_messages.subject", "outbox_messages.body", "outbox_messages.last_error",
-                   "statute_values.name", "statute_values.value", "content_type"}
+                   "statute_values.name", "statute_values.value", "content_type",
+                   "assembly_minutes.text",  # drafted from the catalogue when the session closes
+                   "motions.rule", "motions.reason", "motions.call", "assemblies.call", "statute_versions.document"}
 
 
 def data_words() -> set[str]:
@@ -106,19 +128,99 @@ class Page:
     parts: list[str] = field(default_factory=list)
 
 
-def crawl(app, clients: dict, users: dict, params: dict, extra_urls=()) -> list[Page]:
-    """GET every page route (not the API, files, assets) as each role; HTML answers only."""
-    pages = []
-    urls = []
+# Answers that are files, not pages (their text is not HTML; PDFs are checked elsewhere).
+FILE_SUFFIXES = (".pdf", ".csv", ".json", ".ics")
+
+
+def _allowed_roles(rule) -> set[str] | None:
+    """The roles the literal access table lets through this page (a denied role only sees
+    the 403 page or the login page, checked once elsewhere); None: no row, every role."""
+    from tests.core.test_access_table import ROLES, ROWS
+    letters = ROWS.get(("GET", rule.rule))
+    if letters is None:
+        return None
+    return {str(role) for role, letter in zip(ROLES, letters) if letter == "A"}
+
+
+def page_urls(app, variants: list[dict], extra_urls=()) -> list[tuple[str, set[str] | None]]:
+    """(url, roles) of every page route (not the API, files, assets), once for each
+    distinct set of its arguments among `variants` (the demo's objects in each state)."""
+    out, seen = [], set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint in ASSET_ENDPOINTS or rule.rule.startswith("/api/") or "GET" not in rule.methods:
             continue
-        if rule.endpoint in DOCUMENT_ENDPOINTS:
+        if rule.endpoint in DOCUMENT_ENDPOINTS or rule.rule.endswith(FILE_SUFFIXES):
             continue
-        urls.append(url_for_rule(rule, params))
-    urls += list(extra_urls)
+        own = [p for p in variants if "_only" in p and rule.endpoint.startswith(p["_only"])]
+        for params in own or [p for p in variants if "_only" not in p]:
+            url = url_for_rule(rule, params)
+            if url not in seen:
+                seen.add(url)
+                out.append((url, _allowed_roles(rule)))
+    for extra in extra_urls:  # a URL (every role) or (URL, the roles to read it as)
+        url, roles = extra if isinstance(extra, tuple) else (extra, None)
+        if url not in seen:
+            seen.add(url)
+            out.append((url, roles))
+    return out
+
+
+# Files people upload (a scan, a document) and the cooperative's own documents: not ours.
+UPLOADED_ENDPOINTS = {"assemblies.signed_minutes", "assemblies.document", "assemblies.proxy_scan",
+                      "admin.outbox_attachment", "lifecycle.document_pdf"}
+# The role a PDF is read as: the first of these the access table lets in.
+PDF_READERS = ("admin", "board", "secretary", "auditor", "member", "anonymous")
+
+
+def pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)
+
+
+def read_files(app, clients: dict, users: dict, variants: list[dict], extra_urls=(), suffix=".pdf") -> list[Page]:
+    """Every PDF (or CSV) the platform writes (the register, letters, convocations, minutes,
+    loan contracts and statements), once for each state, as one role allowed to read it."""
+    pages, seen = [], set()
+    rules = [r for r in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+             if r.rule.endswith(suffix) and r.endpoint not in UPLOADED_ENDPOINTS]
+    wanted = []
+    for rule in rules:
+        roles = _allowed_roles(rule) or set(PDF_READERS)
+        role = next(r for r in PDF_READERS if r in roles)
+        own = [p for p in variants if "_only" in p and rule.endpoint.startswith(p["_only"])]
+        for params in own or [p for p in variants if "_only" not in p]:
+            url = url_for_rule(rule, params)
+            if url not in seen:
+                seen.add(url)
+                wanted.append((role, url))
+    wanted += list(extra_urls)
+    by_role = {str(role): role for role in clients}
+    for role_name, url in wanted:
+        role = by_role[role_name]
+        client = clients[role]
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = users[role].get_id()
+                session["_fresh"] = True
+        response = client.get(url)
+        if response.content_type == "application/pdf":
+            pages.append(Page(role_name, url, response.status_code, [pdf_text(response.get_data())]))
+        elif response.content_type.startswith("text/csv"):
+            pages.append(Page(role_name, url, response.status_code, [response.get_data(as_text=True)]))
+        response.close()
+    return pages
+
+
+def crawl(app, clients: dict, users: dict, variants: list[dict], extra_urls=()) -> list[Page]:
+    """GET every page as each role the access table lets in; HTML answers only."""
+    pages = []
+    urls = page_urls(app, variants, extra_urls)
     for role, client in clients.items():
-        for url in urls:
+        for url, roles in urls:
+            if roles is not None and str(role) not in roles:
+                continue
             if role != "anonymous":
                 with client.session_transaction() as session:
                     session["_user_id"] = users[role].get_id()

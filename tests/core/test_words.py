@@ -18,7 +18,8 @@ ASSIGNED = re.compile(r'\baction\s*=\s*"([a-z_]+\.[a-z_]+)"')
 DYNAMIC = ([f"withdrawal.{s.value}" for s in WithdrawalStatus if s != WithdrawalStatus.PENDING]
            + [f"member.exit_{k.value}" for k in ExitKind]
            + [f"loan.{k.value}" for k in MovementKind]
-           + ["register.export_csv", "register.export_pdf"])
+           + ["register.export_csv", "register.export_pdf", "assembly.proxy_revoke", "assembly.proxy_decline",
+              "votes.amendment_declined"])
 
 
 def written_codes() -> set[str]:

@@ -147,3 +147,16 @@ def test_pdf_register_wraps_long_cells_and_has_a_footer_in_words(app, member_fac
     assert "€ 25,00" in text                       # the euro sign, not "EUR"
     assert "26 novembre 2026" in text and "pagina 1 di 2" in text  # the volunteers start a page
     assert "2026-11-26" not in text
+
+
+def test_pdf_register_wraps_a_long_cell_with_typographic_signs(app, member_factory, today):
+    """A wrapped cell's lines come back from fpdf2 as bytes of Windows-1252: a typographic
+    apostrophe, a dash or € in a long address must not make the register fail (500)."""
+    import io
+
+    from pypdf import PdfReader
+    member_factory(number=7, address="Via dell’Artigianato 12 – scala B, interno 4, 20068 Peschiera Borromeo (MI)")
+    with app.test_request_context(), force_locale("it"):
+        pdf = exporting.register_pdf()
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "dell’Artigianato 12 – scala B" in text
