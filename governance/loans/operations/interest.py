@@ -17,7 +17,7 @@ from typing import Callable
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ...core import audit, clock
+from ...core import audit, bulk, clock
 from ...core.errors import DomainError
 from ...extensions import db
 from ...statute.queries import value_on
@@ -99,7 +99,7 @@ def _missing_years(opened_on: date, booked: set[int], up_to: int) -> list[int]:
 
 
 def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
-    """Insert the interest rows and movements in bulk (executemany), add each account's
+    """Insert the interest rows and movements in bulk (COPY on PostgreSQL), add each account's
     net to its balance (one atomic UPDATE per account, in one executemany) and the sum
     to the total. Returns that sum."""
     interest_rows, movement_rows, balances, added = [], [], [], Decimal("0.00")
@@ -111,12 +111,10 @@ def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
         if net:
             balances.append({"account": account_id, "net": net})
         added += net
-    # executemany INSERTs (psycopg pipelines them), and the balances recomputed from the
-    # ledger in one UPDATE: the sum of the movements is what a balance is (reconcile
-    # checks the same).
-    for table, rows in ((LoanInterest.__table__, interest_rows), (LoanMovement.__table__, movement_rows)):
-        if rows:
-            db.session.execute(sa.insert(table), rows)
+    # COPY on PostgreSQL (core.bulk), and the balances recomputed from the ledger in one
+    # UPDATE: the sum of the movements is what a balance is (reconcile checks the same).
+    bulk.insert_rows(LoanInterest.__table__, interest_rows)
+    bulk.insert_rows(LoanMovement.__table__, movement_rows)
     if balances:
         accounts = LoanAccount.__table__
         ledger_sum = sa.select(sa.func.round(sa.func.coalesce(sa.func.sum(LoanMovement.amount), 0), 2)) \
