@@ -47,9 +47,11 @@ def legal_person_votes(assembly: Assembly) -> int:
     return value_on("votes_per_legal_person", assembly.session_day())
 
 
-def _weight(assembly_id: int, member_id: int) -> int:
-    """The weight stored on a ballot: 1, or legal_person_votes for a legal person."""
-    category = db.session.scalar(sa.select(Member.category).where(Member.id == member_id))
+def _weight(assembly_id: int, member_id: int, category=None) -> int:
+    """The weight stored on a ballot: 1, or legal_person_votes for a legal person (the
+    member's category read here unless the caller read it already)."""
+    if category is None:
+        category = db.session.scalar(sa.select(Member.category).where(Member.id == member_id))
     if category != Category.LEGAL_PERSON:
         return 1
     return legal_person_votes(db.session.get(Assembly, assembly_id))
@@ -94,7 +96,8 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     403 `not_entitled`: not a member, or not on the roll, or (live) not present; 403
     `proxy_not_entitled` for someone who did not delegate you; 409 `voting_closed`;
     409 `already_voted`. The hot path of a live vote is three statements: the motion and
-    its assembly (FOR SHARE) with the roll and the presence, the insert, the audit entry."""
+    its assembly (FOR SHARE) with the roll, the presence and the caller's category (a
+    legal person's ballot weighs more), the insert, the audit entry."""
     try:
         choice = rules.Choice(choice).value
     except ValueError:
@@ -103,19 +106,21 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     if me is None:
         raise _not_entitled(_("Only members vote."))
     # One statement for the motion's state (a shared lock: closing waits for casts in
-    # flight), the caller on the frozen roll and present in person.
+    # flight), the caller on the frozen roll and present in person, and the caller's
+    # category (the weight of their own ballot).
     my_roll = sa.exists().where(RollEntry.assembly_id == Assembly.id, RollEntry.member_id == me)
     my_presence = sa.exists().where(Attendance.assembly_id == Assembly.id, Attendance.member_id == me,
                                     Attendance.left_at.is_(None))
+    my_category = sa.select(Member.category).where(Member.id == me).scalar_subquery()
     row = db.session.execute(
         sa.select(Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
-                  Assembly.id, Assembly.status, my_roll, my_presence)
+                  Assembly.id, Assembly.status, my_roll, my_presence, my_category)
         .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
         .join(Assembly, Assembly.id == AgendaItem.assembly_id)
         .where(Motion.id == motion_id).with_for_update(read=True, of=Motion.__table__)).first()
     if row is None:
         raise NotFound(_("There is no such motion."))
-    status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status, on_roll, here = row
+    status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status, on_roll, here, category = row
     channel = _channel(MotionStatus(status), by_correspondence, amendment_of_id is not None,
                        AssemblyStatus(assembly_status))
     if channel is None:
@@ -142,7 +147,8 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
     receipt = rules.new_receipt_code() if secret else None
-    weight = _weight(assembly_id, voter_id)  # the voter's: the delegator's for a proxy vote
+    # The voter's weight: the delegator's for a proxy vote (their category read then).
+    weight = _weight(assembly_id, voter_id, category if voter_id == me else None)
     participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
                      "channel": channel.value, "choice": None if secret else choice, "weight": weight}
     if secret and db.session.get_bind().dialect.name == "postgresql":
