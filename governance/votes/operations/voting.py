@@ -151,34 +151,46 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     weight = _weight(assembly_id, voter_id, category if voter_id == me else None)
     participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
                      "channel": channel.value, "choice": None if secret else choice, "weight": weight}
-    if secret and db.session.get_bind().dialect.name == "postgresql":
-        # Both records in one statement (still two rows that share nothing but the motion):
-        # the ballot is written only if the voter's row was.
-        inserted = db.session.execute(sa.text(
-            "WITH voter AS (INSERT INTO vote_participations "
-            "(id, motion_id, member_id, cast_by_id, channel, choice, weight) "
-            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL, :weight) "
-            "ON CONFLICT DO NOTHING RETURNING 1) "
-            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence, weight) "
-            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence, :weight FROM voter RETURNING 1"),
-            {**participation, "ballot_id": rules_uuid(), "choice": choice, "receipt": receipt,
-             "by_correspondence": channel is Channel.CORRESPONDENCE}).scalar()
-    else:
-        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
-        if inserted is not None and secret:
-            db.session.execute(sa.insert(SecretBallot.__table__).values(
-                id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
-                by_correspondence=channel is Channel.CORRESPONDENCE, weight=weight))
-    if inserted is None:
-        raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
+    ballot = {"id": rules_uuid(), "motion_id": motion_id, "choice": choice, "receipt": receipt,
+              "by_correspondence": channel is Channel.CORRESPONDENCE, "weight": weight} if secret else None
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
     member = getattr(user, "member", None)
-    audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion_id,
-                 changes={"member": [None, on_behalf_of or getattr(member, "number", None)],
-                          "channel": [None, channel.value],
-                          **({} if secret else {"choice": [None, choice]})})
+    entry = {"actor": user, "action": "votes.ballot_cast", "object_type": "motions", "object_id": motion_id,
+             "changes": {"member": [None, on_behalf_of or getattr(member, "number", None)],
+                         "channel": [None, channel.value],
+                         **({} if secret else {"choice": [None, choice]})}}
+    if db.session.get_bind().dialect.name == "postgresql":
+        inserted = _cast_in_one_statement(participation, ballot, entry)
+    else:
+        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
+        if inserted is not None:
+            if ballot is not None:
+                db.session.execute(sa.insert(SecretBallot.__table__).values(**ballot))
+            audit.record(**entry)
+    if inserted is None:
+        raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
     return {"receipt": receipt, "choice": choice, "channel": channel.value, "secret": secret,
             "motion": motion_id}
+
+
+def _cast_in_one_statement(participation: dict, ballot: dict | None, entry: dict):
+    """PostgreSQL: the voter's row, the secret ballot (if any) and the audit entry in one
+    statement, one round trip. The voter's row is inserted ON CONFLICT DO NOTHING (the
+    UNIQUE motion + member); the ballot and the entry are written only if it was. Still
+    two records that share nothing but the motion. Returns None when already voted."""
+    from sqlalchemy.dialects.postgresql import insert
+    one = sa.literal_column("1")
+    voter = insert(VoteParticipation.__table__).values(**participation).on_conflict_do_nothing() \
+        .returning(one).cte("voter")
+    logged = audit.insert_for_each(voter, **entry).cte("logged")
+    if ballot is None:
+        statement = sa.select(one).select_from(voter)
+    else:
+        table = SecretBallot.__table__
+        statement = sa.insert(table).from_select(
+            list(ballot), sa.select(*[sa.literal(value, table.c[name].type) for name, value in ballot.items()])
+            .select_from(voter)).returning(one)
+    return db.session.execute(statement.add_cte(logged)).scalar()
 
 
 def rules_uuid() -> uuid.UUID:
