@@ -95,16 +95,22 @@ def record(actor, action: str, obj=None, *, summary: str | None = None,
     return entry
 
 
-def insert_for_each(source, actor, action: str, obj=None, **fields) -> sa.Insert:
-    """An INSERT of the same entry as record() once for each row of `source` (a CTE or
-    subquery): a use case that writes its change with a data-modifying CTE (INSERT ...
-    ON CONFLICT DO NOTHING RETURNING) logs it in the same statement, only if written,
-    one round trip less on a hot path (a ballot). Still in the current transaction."""
+def insert_for_each(source) -> sa.Insert:
+    """An INSERT of one entry for each row of `source` (a CTE or subquery), its columns
+    bound as `audit_<column>`: fill them with parameters() (the same entry as record()).
+    A use case that writes its change with a data-modifying CTE (INSERT ... ON CONFLICT
+    DO NOTHING RETURNING) logs it in the same statement, only if written, one round trip
+    less on a hot path (a ballot). Built once and reused: nothing in it changes."""
     table = AuditEntry.__table__
-    values = _values(actor, action, obj, **fields)
+    names = [c.name for c in table.columns if c.name != "id"]
     return sa.insert(table).from_select(
-        list(values), sa.select(*[sa.literal(value, table.c[name].type) for name, value in values.items()])
+        names, sa.select(*[sa.bindparam(f"audit_{name}", type_=table.c[name].type) for name in names])
         .select_from(source))
+
+
+def parameters(actor, action: str, obj=None, **fields) -> dict:
+    """The parameters of insert_for_each's statement: the entry record() would add."""
+    return {f"audit_{name}": value for name, value in _values(actor, action, obj, **fields).items()}
 
 
 # --- words: the log stores codes; each domain registers how its codes read --------------

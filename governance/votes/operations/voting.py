@@ -9,6 +9,7 @@ in while, or after, the votes are counted.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Iterable
 
@@ -89,6 +90,24 @@ def _state_problem(status) -> Conflict:
     return Conflict("voting_closed", _("The vote on this motion is not open."))
 
 
+@functools.cache
+def _motion_state_query() -> sa.Select:
+    """One statement for the motion's state (a shared lock: closing waits for casts in
+    flight), the caller (`me`) on the frozen roll and present in person, and the caller's
+    category (the weight of their own ballot). Built once: a ballot only binds it."""
+    me = sa.bindparam("me", type_=sa.Integer)
+    my_roll = sa.exists().where(RollEntry.assembly_id == Assembly.id, RollEntry.member_id == me)
+    my_presence = sa.exists().where(Attendance.assembly_id == Assembly.id, Attendance.member_id == me,
+                                    Attendance.left_at.is_(None))
+    my_category = sa.select(Member.category).where(Member.id == me).scalar_subquery()
+    return (sa.select(Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
+                      Assembly.id, Assembly.status, my_roll, my_presence, my_category)
+            .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
+            .join(Assembly, Assembly.id == AgendaItem.assembly_id)
+            .where(Motion.id == sa.bindparam("motion", type_=sa.Integer))
+            .with_for_update(read=True, of=Motion.__table__))
+
+
 def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = None) -> dict:
     """A member's ballot (or a delegate's, for a delegator: `on_behalf_of` is the
     delegator's register number). Returns {"receipt", "choice", "channel", "secret"}.
@@ -105,19 +124,7 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     me = getattr(user, "member_id", None)
     if me is None:
         raise _not_entitled(_("Only members vote."))
-    # One statement for the motion's state (a shared lock: closing waits for casts in
-    # flight), the caller on the frozen roll and present in person, and the caller's
-    # category (the weight of their own ballot).
-    my_roll = sa.exists().where(RollEntry.assembly_id == Assembly.id, RollEntry.member_id == me)
-    my_presence = sa.exists().where(Attendance.assembly_id == Assembly.id, Attendance.member_id == me,
-                                    Attendance.left_at.is_(None))
-    my_category = sa.select(Member.category).where(Member.id == me).scalar_subquery()
-    row = db.session.execute(
-        sa.select(Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
-                  Assembly.id, Assembly.status, my_roll, my_presence, my_category)
-        .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
-        .join(Assembly, Assembly.id == AgendaItem.assembly_id)
-        .where(Motion.id == motion_id).with_for_update(read=True, of=Motion.__table__)).first()
+    row = db.session.execute(_motion_state_query(), {"motion": motion_id, "me": me}).first()
     if row is None:
         raise NotFound(_("There is no such motion."))
     status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status, on_roll, here, category = row
@@ -178,19 +185,33 @@ def _cast_in_one_statement(participation: dict, ballot: dict | None, entry: dict
     statement, one round trip. The voter's row is inserted ON CONFLICT DO NOTHING (the
     UNIQUE motion + member); the ballot and the entry are written only if it was. Still
     two records that share nothing but the motion. Returns None when already voted."""
+    values = {**{f"voter_{k}": v for k, v in participation.items()},
+              **{f"ballot_{k}": v for k, v in (ballot or {}).items()}, **audit.parameters(**entry)}
+    return db.session.execute(_cast_statement(ballot is not None), values).scalar()
+
+
+@functools.cache
+def _cast_statement(secret: bool):
+    """The statement of _cast_in_one_statement, built once per kind of vote (a ballot
+    builds no SQL expression, only its parameters)."""
     from sqlalchemy.dialects.postgresql import insert
+
+    def bound(table, prefix: str):
+        return {c.name: sa.bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.columns
+                if c.name in BALLOT_COLUMNS[table.name]}
     one = sa.literal_column("1")
-    voter = insert(VoteParticipation.__table__).values(**participation).on_conflict_do_nothing() \
-        .returning(one).cte("voter")
-    logged = audit.insert_for_each(voter, **entry).cte("logged")
-    if ballot is None:
-        statement = sa.select(one).select_from(voter)
-    else:
-        table = SecretBallot.__table__
-        statement = sa.insert(table).from_select(
-            list(ballot), sa.select(*[sa.literal(value, table.c[name].type) for name, value in ballot.items()])
-            .select_from(voter)).returning(one)
-    return db.session.execute(statement.add_cte(logged)).scalar()
+    people, ballots = VoteParticipation.__table__, SecretBallot.__table__
+    voter = insert(people).values(bound(people, "voter")).on_conflict_do_nothing().returning(one).cte("voter")
+    logged = audit.insert_for_each(voter).cte("logged")
+    if not secret:
+        return sa.select(one).select_from(voter).add_cte(logged)
+    columns = bound(ballots, "ballot")
+    return sa.insert(ballots).from_select(list(columns), sa.select(*columns.values()).select_from(voter)) \
+        .returning(one).add_cte(logged)
+
+
+BALLOT_COLUMNS = {"vote_participations": ("id", "motion_id", "member_id", "cast_by_id", "channel", "choice", "weight"),
+                  "secret_ballots": ("id", "motion_id", "choice", "receipt", "by_correspondence", "weight")}
 
 
 def rules_uuid() -> uuid.UUID:
