@@ -32,7 +32,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from . import clock
+from . import bulk, clock
 from .labels import LabeledEnum
 from .types import AwareDateTime, StrEnum
 
@@ -146,16 +146,14 @@ def send_email(recipient: str, subject: str, body: str, *,
 
 
 def send_many(messages: list[tuple[str, str, str, str | None]]) -> int:
-    """Queue many plain emails (recipient, subject, body, topic) with one multi-row INSERT
-    in the current transaction: for runs that write thousands (a year's statements)."""
+    """Queue many plain emails (recipient, subject, body, topic) with one COPY (PostgreSQL)
+    or one executemany INSERT in the current transaction: for runs that write thousands (a year's statements)."""
     now = clock.now()
     rows = [{"created_at": now, "recipient": (recipient or "")[:254], "subject": (subject or "")[:300],
              "body": body, "status": OutboxStatus.QUEUED, "topic": topic, "attempts": 0,
              "next_attempt_at": now, "sensitive": False}
             for recipient, subject, body, topic in messages if recipient]
-    if rows:
-        db.session.execute(sa.insert(OutboxMessage.__table__), rows)
-    return len(rows)
+    return bulk.insert_rows(OutboxMessage.__table__, rows)
 
 
 # Messages queued in bulk with an empty body, rendered by the worker at send time: topic

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from governance.auth.operations import issue_token
+from governance.core.audit import AuditEntry
 from governance.extensions import db
 from governance.votes import operations, rules
 from governance.votes.models import SecretBallot, VoteParticipation
@@ -35,6 +36,7 @@ def test_100_members_sending_two_ballots_at_once_give_100_ballots(app, secret):
                                                      "proposed_text": MISSION_PROPOSAL, "secret": secret}, board)
     operations.open_vote(motion, secretary)
     tokens = [issue_token(user, "bench", 1)[1] for user in session.users]
+    user_ids = {user.id for user in session.users}
     motion_id = motion.id
     db.session.commit()
     choices = ["yes" if i % 3 else "no" for i in range(100)]
@@ -61,6 +63,13 @@ def test_100_members_sending_two_ballots_at_once_give_100_ballots(app, secret):
         rows = db.session.execute(sa.select(SecretBallot.receipt, SecretBallot.choice)).all()
         assert rules.recount((r, c.value) for r, c in rows) == {"yes": choices.count("yes"),
                                                                 "no": choices.count("no"), "abstain": 0}
+    # one audit entry per ballot written (in the ballot's own statement on PostgreSQL),
+    # none for the refused second ones; a secret ballot's choice is never in it
+    entries = db.session.execute(sa.select(AuditEntry.actor_id, AuditEntry.object_id, AuditEntry.changes)
+                                 .where(AuditEntry.action == "votes.ballot_cast")).all()
+    assert len(entries) == 100 and {e.object_id for e in entries} == {str(motion_id)}
+    assert {e.actor_id for e in entries} == user_ids
+    assert all(("choice" in e.changes) is not secret and e.changes["channel"] == [None, "online"] for e in entries)
     motion = operations.close_vote(db.session.get(type(motion), motion_id), None)
     assert (motion.yes, motion.no) == (choices.count("yes"), choices.count("no"))
     db.session.commit()

@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ...core import audit, clock
+from ...core import audit, bulk, clock
 from ...core.errors import DomainError
 from ...extensions import db
 from ...statute.queries import value_on
@@ -71,27 +72,74 @@ def _interest_rows(account_id: int, years: list[int], moves: list[rules.Movement
     closing): its interest row and movement rows; `moves` grows with them, so a later
     year earns on the earlier year's net from 1 January."""
     out = []
-    now, today, actor_id = clock.now(), clock.today(), getattr(actor, "id", None)
     withholding = withholding or _Withholding()
     for year in years:
         at_closing = closing_on is not None and year == closing_on.year
         period_end = closing_on if at_closing else date(year, 12, 31)
         unrounded = rules.unrounded_interest(Decimal(0), moves, rates, date(year, 1, 1), period_end)
-        figures = rules.rounded_interest(unrounded, withholding(period_end))
-        interest = {"account_id": account_id, "year": year, "period_end": period_end, "gross": figures.gross,
-                    "withholding": figures.withholding, "net": figures.net, "at_closing": at_closing,
-                    "booked_at": now, "booked_by_id": actor_id}
-        lines = []
-        earns_from = period_end + ONE_DAY
-        for kind, amount in ((MovementKind.INTEREST, figures.gross),
-                             (MovementKind.WITHHOLDING, -figures.withholding)):
-            if amount:
-                lines.append({"account_id": account_id, "kind": kind, "amount": amount, "booked_on": today,
-                              "value_date": period_end, "earns_from": earns_from,
-                              "recorded_by_id": actor_id, "created_at": now})
-                moves.append(rules.Movement(period_end, amount, earns_from))
-        out.append(Booked(interest, lines))
+        booked = _booked(account_id, year, period_end, unrounded, withholding, actor, at_closing=at_closing)
+        moves.extend(rules.Movement(line["value_date"], line["amount"], line["earns_from"]) for line in booked.lines)
+        out.append(booked)
     return out
+
+
+def _booked(account_id: int, year: int, period_end: date, unrounded: Fraction, withholding: _Withholding,
+            actor, *, at_closing: bool = False) -> Booked:
+    """The interest row and movement rows of one account's period, from its unrounded
+    interest rounded as DOMAIN.md §6 says (rules.rounded_interest)."""
+    now, today, actor_id = clock.now(), clock.today(), getattr(actor, "id", None)
+    figures = rules.rounded_interest(unrounded, withholding(period_end))
+    interest = {"account_id": account_id, "year": year, "period_end": period_end, "gross": figures.gross,
+                "withholding": figures.withholding, "net": figures.net, "at_closing": at_closing,
+                "booked_at": now, "booked_by_id": actor_id}
+    lines = []
+    earns_from = period_end + ONE_DAY
+    for kind, amount in ((MovementKind.INTEREST, figures.gross),
+                         (MovementKind.WITHHOLDING, -figures.withholding)):
+        if amount:
+            lines.append({"account_id": account_id, "kind": kind, "amount": amount, "booked_on": today,
+                          "value_date": period_end, "earns_from": earns_from,
+                          "recorded_by_id": actor_id, "created_at": now})
+    return Booked(interest, lines)
+
+
+def _rate_sums(year: int, rates: dict) -> tuple[list[str], list[date], list[Decimal]]:
+    """For each product and each day D of the year: the sum of the rates in force
+    (rules.rate_in_force, 0 before the first) from D to 31 December. A movement earning
+    from D (or before 1 January: from 1 January) earns amount x that sum / (100 x days
+    in the year) over the year: the rule's daily sum, regrouped by movement."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    products, days, sums = [], [], []
+    for product, timeline in rates.items():
+        running, day = Decimal(0), end
+        while day >= start:
+            running += rules.rate_in_force(timeline, day) or Decimal(0)
+            products.append(getattr(product, "value", product))
+            days.append(day)
+            sums.append(running)
+            day -= ONE_DAY
+    return products, days, sums
+
+
+def _year_interest_in_sql(year: int, account_ids: list[int], rate_sums) -> dict[int, Fraction]:
+    """PostgreSQL: each account's unrounded interest of the whole year, summed in the
+    database over its movements (numeric arithmetic is exact) instead of reading every
+    movement into Python. The same Fraction as rules.unrounded_interest from 1 January
+    to 31 December with no opening balance (tests/loans/test_year_end_sql.py), since the
+    daily balance is the sum of the movements earning by then and the rule is linear in
+    them. An account without a movement earning in the year is missing (0)."""
+    products, days, sums = rate_sums
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    year_days = (end - start).days + 1
+    rows = db.session.execute(sa.text(
+        "SELECT m.account_id, sum(m.amount * r.rate_sum) "
+        "FROM loan_movements m JOIN loan_accounts a ON a.id = m.account_id "
+        "JOIN unnest(CAST(:products AS varchar[]), CAST(:days AS date[]), CAST(:sums AS numeric[])) "
+        "AS r(product, day, rate_sum) ON r.product = a.product AND r.day = greatest(m.earns_from, :start) "
+        "WHERE m.account_id = ANY(CAST(:ids AS integer[])) AND m.earns_from <= :end "
+        "GROUP BY m.account_id"),
+        {"products": products, "days": days, "sums": sums, "start": start, "end": end, "ids": account_ids})
+    return {account_id: Fraction(total) / (100 * year_days) for account_id, total in rows}
 
 
 def _missing_years(opened_on: date, booked: set[int], up_to: int) -> list[int]:
@@ -99,7 +147,7 @@ def _missing_years(opened_on: date, booked: set[int], up_to: int) -> list[int]:
 
 
 def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
-    """Insert the interest rows and movements in bulk (executemany), add each account's
+    """Insert the interest rows and movements in bulk (COPY on PostgreSQL), add each account's
     net to its balance (one atomic UPDATE per account, in one executemany) and the sum
     to the total. Returns that sum."""
     interest_rows, movement_rows, balances, added = [], [], [], Decimal("0.00")
@@ -111,12 +159,10 @@ def _book(entries: list[tuple[int, list[Booked]]]) -> Decimal:
         if net:
             balances.append({"account": account_id, "net": net})
         added += net
-    # executemany INSERTs (psycopg pipelines them), and the balances recomputed from the
-    # ledger in one UPDATE: the sum of the movements is what a balance is (reconcile
-    # checks the same).
-    for table, rows in ((LoanInterest.__table__, interest_rows), (LoanMovement.__table__, movement_rows)):
-        if rows:
-            db.session.execute(sa.insert(table), rows)
+    # COPY on PostgreSQL (core.bulk), and the balances recomputed from the ledger in one
+    # UPDATE: the sum of the movements is what a balance is (reconcile checks the same).
+    bulk.insert_rows(LoanInterest.__table__, interest_rows)
+    bulk.insert_rows(LoanMovement.__table__, movement_rows)
     if balances:
         accounts = LoanAccount.__table__
         ledger_sum = sa.select(sa.func.round(sa.func.coalesce(sa.func.sum(LoanMovement.amount), 0), 2)) \
@@ -151,6 +197,8 @@ def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
     rates = all_rate_timelines()
     locales = notifications.member_locales()
     withholding = _Withholding()
+    in_sql = db.session.get_bind().dialect.name == "postgresql"
+    rate_sums = _rate_sums(year, rates) if in_sql else None
     last_id = 0
     while True:
         booked_for_year = sa.select(LoanInterest.id).where(LoanInterest.account_id == LoanAccount.id,
@@ -165,20 +213,32 @@ def run_year_end(year: int, actor, *, batch_size: int = BATCH_SIZE,
             break
         last_id = accounts[-1].id
         ids = [a.id for a in accounts]
-        moves: dict[int, list[rules.Movement]] = defaultdict(list)
-        for account_id, value_date, amount, earns_from in db.session.execute(
-                sa.select(LoanMovement.account_id, LoanMovement.value_date, LoanMovement.amount,
-                          LoanMovement.earns_from).where(LoanMovement.account_id.in_(ids))):
-            moves[account_id].append(rules.Movement(value_date, amount, earns_from))
         booked: dict[int, set[int]] = defaultdict(set)
         for account_id, booked_year in db.session.execute(
                 sa.select(LoanInterest.account_id, LoanInterest.year).where(LoanInterest.account_id.in_(ids))):
             booked[account_id].add(booked_year)
+        missing = {a.id: _missing_years(a.opened_on, booked[a.id], year) for a in accounts}
+        # Only this year missing (nearly every account): summed in SQL on PostgreSQL. Earlier
+        # years to catch up first: each year's net earns in the next, so the pure rule, year by year.
+        whole_year = [i for i in ids if missing[i] == [year]] if in_sql else []
+        unrounded = _year_interest_in_sql(year, whole_year, rate_sums) if whole_year else {}
+        by_rule = [i for i in ids if not in_sql or missing[i] != [year]]
+        moves: dict[int, list[rules.Movement]] = defaultdict(list)
+        if by_rule:
+            for account_id, value_date, amount, earns_from in db.session.execute(
+                    sa.select(LoanMovement.account_id, LoanMovement.value_date, LoanMovement.amount,
+                              LoanMovement.earns_from).where(LoanMovement.account_id.in_(by_rule))):
+                moves[account_id].append(rules.Movement(value_date, amount, earns_from))
+        whole_year = set(whole_year)
         entries, ready = [], []
         for account in accounts:
-            years = _missing_years(account.opened_on, booked[account.id], year)
-            rows = _interest_rows(account.id, years, moves[account.id], rates[account.product], actor,
-                                  withholding=withholding)
+            years = missing[account.id]
+            if account.id in whole_year:
+                rows = [_booked(account.id, year, year_end, unrounded.get(account.id, Fraction(0)), withholding,
+                                actor)]
+            else:
+                rows = _interest_rows(account.id, years, moves[account.id], rates[account.product], actor,
+                                      withholding=withholding)
             entries.append((account.id, rows))
             this_year = rows[-1].interest
             ready.append((account.id, account.member_id, this_year))

@@ -9,6 +9,7 @@ in while, or after, the votes are counted.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Iterable
 
@@ -47,9 +48,11 @@ def legal_person_votes(assembly: Assembly) -> int:
     return value_on("votes_per_legal_person", assembly.session_day())
 
 
-def _weight(assembly_id: int, member_id: int) -> int:
-    """The weight stored on a ballot: 1, or legal_person_votes for a legal person."""
-    category = db.session.scalar(sa.select(Member.category).where(Member.id == member_id))
+def _weight(assembly_id: int, member_id: int, category=None) -> int:
+    """The weight stored on a ballot: 1, or legal_person_votes for a legal person (the
+    member's category read here unless the caller read it already)."""
+    if category is None:
+        category = db.session.scalar(sa.select(Member.category).where(Member.id == member_id))
     if category != Category.LEGAL_PERSON:
         return 1
     return legal_person_votes(db.session.get(Assembly, assembly_id))
@@ -87,6 +90,24 @@ def _state_problem(status) -> Conflict:
     return Conflict("voting_closed", _("The vote on this motion is not open."))
 
 
+@functools.cache
+def _motion_state_query() -> sa.Select:
+    """One statement for the motion's state (a shared lock: closing waits for casts in
+    flight), the caller (`me`) on the frozen roll and present in person, and the caller's
+    category (the weight of their own ballot). Built once: a ballot only binds it."""
+    me = sa.bindparam("me", type_=sa.Integer)
+    my_roll = sa.exists().where(RollEntry.assembly_id == Assembly.id, RollEntry.member_id == me)
+    my_presence = sa.exists().where(Attendance.assembly_id == Assembly.id, Attendance.member_id == me,
+                                    Attendance.left_at.is_(None))
+    my_category = sa.select(Member.category).where(Member.id == me).scalar_subquery()
+    return (sa.select(Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
+                      Assembly.id, Assembly.status, my_roll, my_presence, my_category)
+            .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
+            .join(Assembly, Assembly.id == AgendaItem.assembly_id)
+            .where(Motion.id == sa.bindparam("motion", type_=sa.Integer))
+            .with_for_update(read=True, of=Motion.__table__))
+
+
 def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = None) -> dict:
     """A member's ballot (or a delegate's, for a delegator: `on_behalf_of` is the
     delegator's register number). Returns {"receipt", "choice", "channel", "secret"}.
@@ -94,7 +115,8 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     403 `not_entitled`: not a member, or not on the roll, or (live) not present; 403
     `proxy_not_entitled` for someone who did not delegate you; 409 `voting_closed`;
     409 `already_voted`. The hot path of a live vote is three statements: the motion and
-    its assembly (FOR SHARE) with the roll and the presence, the insert, the audit entry."""
+    its assembly (FOR SHARE) with the roll, the presence and the caller's category (a
+    legal person's ballot weighs more), the insert, the audit entry."""
     try:
         choice = rules.Choice(choice).value
     except ValueError:
@@ -102,20 +124,10 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     me = getattr(user, "member_id", None)
     if me is None:
         raise _not_entitled(_("Only members vote."))
-    # One statement for the motion's state (a shared lock: closing waits for casts in
-    # flight), the caller on the frozen roll and present in person.
-    my_roll = sa.exists().where(RollEntry.assembly_id == Assembly.id, RollEntry.member_id == me)
-    my_presence = sa.exists().where(Attendance.assembly_id == Assembly.id, Attendance.member_id == me,
-                                    Attendance.left_at.is_(None))
-    row = db.session.execute(
-        sa.select(Motion.status, Motion.secret, Motion.by_correspondence, Motion.amendment_of_id,
-                  Assembly.id, Assembly.status, my_roll, my_presence)
-        .select_from(Motion).join(AgendaItem, AgendaItem.id == Motion.agenda_item_id)
-        .join(Assembly, Assembly.id == AgendaItem.assembly_id)
-        .where(Motion.id == motion_id).with_for_update(read=True, of=Motion.__table__)).first()
+    row = db.session.execute(_motion_state_query(), {"motion": motion_id, "me": me}).first()
     if row is None:
         raise NotFound(_("There is no such motion."))
-    status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status, on_roll, here = row
+    status, secret, by_correspondence, amendment_of_id, assembly_id, assembly_status, on_roll, here, category = row
     channel = _channel(MotionStatus(status), by_correspondence, amendment_of_id is not None,
                        AssemblyStatus(assembly_status))
     if channel is None:
@@ -142,37 +154,64 @@ def cast_ballot(motion_id: int, user, choice: str, on_behalf_of: int | None = No
     if not here:
         raise _not_entitled(_("Only members present at the session vote: check in first."))
     receipt = rules.new_receipt_code() if secret else None
-    weight = _weight(assembly_id, voter_id)  # the voter's: the delegator's for a proxy vote
+    # The voter's weight: the delegator's for a proxy vote (their category read then).
+    weight = _weight(assembly_id, voter_id, category if voter_id == me else None)
     participation = {"id": rules_uuid(), "motion_id": motion_id, "member_id": voter_id, "cast_by_id": cast_by,
                      "channel": channel.value, "choice": None if secret else choice, "weight": weight}
-    if secret and db.session.get_bind().dialect.name == "postgresql":
-        # Both records in one statement (still two rows that share nothing but the motion):
-        # the ballot is written only if the voter's row was.
-        inserted = db.session.execute(sa.text(
-            "WITH voter AS (INSERT INTO vote_participations "
-            "(id, motion_id, member_id, cast_by_id, channel, choice, weight) "
-            "VALUES (:id, :motion_id, :member_id, :cast_by_id, :channel, NULL, :weight) "
-            "ON CONFLICT DO NOTHING RETURNING 1) "
-            "INSERT INTO secret_ballots (id, motion_id, choice, receipt, by_correspondence, weight) "
-            "SELECT :ballot_id, :motion_id, :choice, :receipt, :by_correspondence, :weight FROM voter RETURNING 1"),
-            {**participation, "ballot_id": rules_uuid(), "choice": choice, "receipt": receipt,
-             "by_correspondence": channel is Channel.CORRESPONDENCE}).scalar()
-    else:
-        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
-        if inserted is not None and secret:
-            db.session.execute(sa.insert(SecretBallot.__table__).values(
-                id=rules_uuid(), motion_id=motion_id, choice=choice, receipt=receipt,
-                by_correspondence=channel is Channel.CORRESPONDENCE, weight=weight))
-    if inserted is None:
-        raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
+    ballot = {"id": rules_uuid(), "motion_id": motion_id, "choice": choice, "receipt": receipt,
+              "by_correspondence": channel is Channel.CORRESPONDENCE, "weight": weight} if secret else None
     # The audit says who cast a ballot, never what a secret ballot says nor its receipt.
     member = getattr(user, "member", None)
-    audit.record(user, "votes.ballot_cast", object_type="motions", object_id=motion_id,
-                 changes={"member": [None, on_behalf_of or getattr(member, "number", None)],
-                          "channel": [None, channel.value],
-                          **({} if secret else {"choice": [None, choice]})})
+    entry = {"actor": user, "action": "votes.ballot_cast", "object_type": "motions", "object_id": motion_id,
+             "changes": {"member": [None, on_behalf_of or getattr(member, "number", None)],
+                         "channel": [None, channel.value],
+                         **({} if secret else {"choice": [None, choice]})}}
+    if db.session.get_bind().dialect.name == "postgresql":
+        inserted = _cast_in_one_statement(participation, ballot, entry)
+    else:
+        inserted = _insert_ignoring_duplicate(VoteParticipation.__table__, participation)
+        if inserted is not None:
+            if ballot is not None:
+                db.session.execute(sa.insert(SecretBallot.__table__).values(**ballot))
+            audit.record(**entry)
+    if inserted is None:
+        raise Conflict("already_voted", _("This ballot was already cast: one ballot per voter."))
     return {"receipt": receipt, "choice": choice, "channel": channel.value, "secret": secret,
             "motion": motion_id}
+
+
+def _cast_in_one_statement(participation: dict, ballot: dict | None, entry: dict):
+    """PostgreSQL: the voter's row, the secret ballot (if any) and the audit entry in one
+    statement, one round trip. The voter's row is inserted ON CONFLICT DO NOTHING (the
+    UNIQUE motion + member); the ballot and the entry are written only if it was. Still
+    two records that share nothing but the motion. Returns None when already voted."""
+    values = {**{f"voter_{k}": v for k, v in participation.items()},
+              **{f"ballot_{k}": v for k, v in (ballot or {}).items()}, **audit.parameters(**entry)}
+    return db.session.execute(_cast_statement(ballot is not None), values).scalar()
+
+
+@functools.cache
+def _cast_statement(secret: bool):
+    """The statement of _cast_in_one_statement, built once per kind of vote (a ballot
+    builds no SQL expression, only its parameters)."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    def bound(table, prefix: str):
+        return {c.name: sa.bindparam(f"{prefix}_{c.name}", type_=c.type) for c in table.columns
+                if c.name in BALLOT_COLUMNS[table.name]}
+    one = sa.literal_column("1")
+    people, ballots = VoteParticipation.__table__, SecretBallot.__table__
+    voter = insert(people).values(bound(people, "voter")).on_conflict_do_nothing().returning(one).cte("voter")
+    logged = audit.insert_for_each(voter).cte("logged")
+    if not secret:
+        return sa.select(one).select_from(voter).add_cte(logged)
+    columns = bound(ballots, "ballot")
+    return sa.insert(ballots).from_select(list(columns), sa.select(*columns.values()).select_from(voter)) \
+        .returning(one).add_cte(logged)
+
+
+BALLOT_COLUMNS = {"vote_participations": ("id", "motion_id", "member_id", "cast_by_id", "channel", "choice", "weight"),
+                  "secret_ballots": ("id", "motion_id", "choice", "receipt", "by_correspondence", "weight")}
 
 
 def rules_uuid() -> uuid.UUID:
