@@ -54,6 +54,9 @@ class Config:
     # board's 60-day term). Limits as Flask-Limiter reads them ("10 per hour").
     LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30 per 15 minutes")
     APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10 per hour")
+    # Emails with a link asked for by anyone (forgotten passwords, a new activation link):
+    # one limit per address shared by those forms, so nobody floods an inbox.
+    EMAIL_LINK_RATE_LIMIT = os.environ.get("EMAIL_LINK_RATE_LIMIT", "10 per hour")
     # Where the counts live: memory:// (one process), redis://host:6379/0 in production
     # (shared by every worker, kept across restarts).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -112,6 +115,7 @@ class TestConfig(Config):
     # Every test client speaks from 127.0.0.1: the per-address limits are tested with
     # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
     APPLY_RATE_LIMIT = "100000 per hour"
+    EMAIL_LINK_RATE_LIMIT = "100000 per hour"
     LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
     ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
