@@ -80,10 +80,6 @@ def member_reference(member: Member) -> str:
     return _("shares member no. %(number)d %(name)s", number=member.number, name=member.full_name)
 
 
-def applicant_reference(application) -> str:
-    return _("shares application %(id)d %(name)s", id=application.id, name=application.full_name)
-
-
 def admission_letter(application, member: Member, share_value: Decimal) -> bytes:
     """The letter of admission (art. 2528 c.c.: the admission is communicated to the
     applicant), in the applicant's language: letterhead, place and date, addressee,

@@ -35,10 +35,11 @@ def _to_member(member: Member, subject, template: str, **context):
 
 
 def application_received(application, *, amount_due, share_value):
-    from .letters import applicant_reference, payment_details
+    # No payment details here: the shares are the new member's to pay, once admitted
+    # (art. 2528 c.c.); the admission letter and the welcome email give them. A payment
+    # before the admission could not be recorded in the register (no entry yet).
     return _to_applicant(application, _l("Your application has been received"), "acknowledgement.txt",
-                         amount_due=money(amount_due), share_value=money(share_value),
-                         payment=_later(lambda: payment_details(applicant_reference(application))))
+                         amount_due=money(amount_due), share_value=money(share_value))
 
 
 class _later:
