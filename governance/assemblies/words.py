@@ -26,4 +26,24 @@ def register() -> None:
         "assembly.minutes_sign": _l("Minutes signed"),
         "users.invite": _l("Members invited to create their login"),
     })
-    register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})
+    register_topics({"convocation": convocation_topic, "assembly_proxy": _l("Proxy %(id)s"),
+                     "invitation": _l("Invitation to create a login (login %(id)s)")})
+
+
+def convocation_topic(code: str) -> str:
+    """"2:60" (assembly id, member id) as the outbox shows it: the assembly's title and
+    the member's register number (both looked up once per request: the session's
+    identity map keeps them)."""
+    from flask_babel import gettext as _
+
+    from ..extensions import db
+    from ..members.models import Member
+    from .models import Assembly
+    try:
+        assembly_id, member_id = (int(part) for part in code.split(":"))
+    except ValueError:
+        return _("Convocation")
+    assembly, member = db.session.get(Assembly, assembly_id), db.session.get(Member, member_id)
+    if assembly is None or member is None:
+        return _("Convocation")
+    return _("Convocation: %(title)s, to member no. %(number)d", title=assembly.title, number=member.number)

@@ -85,13 +85,8 @@ def admission_letter(application, member: Member, share_value: Decimal) -> bytes
     applicant), in the applicant's language: letterhead, place and date, addressee,
     dates rather than terms, the payment details, the signatory."""
     with force_locale(application.locale or "it"):
-        config = current_app.config
         pdf = Document(_("Letter of admission"))
-        pdf.letterhead()
-        place = config.get("COOPERATIVE_PLACE")
-        today = day(member.admitted_on, "long")
-        pdf.paragraph(f"{place}, {today}" if place else today)
-        pdf.ln(2)
+        pdf.letterhead(member.admitted_on)
         pdf.paragraph(addressee_lines(member))
         pdf.ln(2)
         pdf.paragraph(_("Subject: admission as a member"), style="B")
@@ -125,8 +120,5 @@ def admission_letter(application, member: Member, share_value: Decimal) -> bytes
                 "(art. 2538 of the Civil Code).", date=day(voting_from, "long"),
                 days=(voting_from - member.admitted_on).days))
         pdf.paragraph(_("Welcome to the cooperative."))
-        pdf.ln(4)
-        pdf.paragraph(_("For the board of directors"), style="B")
-        if config.get("LETTER_SIGNATORY"):
-            pdf.paragraph(config["LETTER_SIGNATORY"])
+        pdf.signature(_("For the board of directors"))
         return pdf.to_bytes()
