@@ -71,7 +71,7 @@ def plain_text(text: str | None) -> str:
             lists.append([kind == "ordered_list_open", start])
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
-            if not lists:
+            if not lists and out and out[-1] != "":
                 out.append("")
         elif kind == "list_item_open":
             ordered, number = lists[-1]
@@ -83,7 +83,7 @@ def plain_text(text: str | None) -> str:
         elif kind in ("paragraph_close", "heading_close"):
             out.append("".join(line))
             line = []
-            if not lists:
+            if not lists or not token.hidden:   # a loose list keeps its blank lines
                 out.append("")
         elif kind in ("code_block", "fence"):
             out.extend([token.content.rstrip("\n"), ""])

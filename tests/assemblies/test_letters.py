@@ -25,6 +25,10 @@ def test_markdown_reads_as_plain_text():
     assert text == "Tasso lordo del 2,50%, annuo.\n\n- uno\n- due (https://x.it)\n\n1. primo"
 
 
+def test_a_loose_list_keeps_its_blank_lines():
+    assert documents.plain_text("1. Primo.\n\n2. Secondo.") == "1. Primo.\n\n2. Secondo."
+
+
 def test_the_convocation_email_has_no_markdown_marks(app, today, make_assembly, board, voters):
     voters(1)
     assembly = make_assembly()
