@@ -54,6 +54,9 @@ class Config:
     # board's 60-day term). Limits as Flask-Limiter reads them ("10 per hour").
     LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30 per 15 minutes")
     APPLY_RATE_LIMIT = os.environ.get("APPLY_RATE_LIMIT", "10 per hour")
+    # Emails with a link asked for by anyone (forgotten passwords, a new activation link):
+    # one limit per address shared by those forms, so nobody floods an inbox.
+    EMAIL_LINK_RATE_LIMIT = os.environ.get("EMAIL_LINK_RATE_LIMIT", "10 per hour")
     # Where the counts live: memory:// (one process), redis://host:6379/0 in production
     # (shared by every worker, kept across restarts).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -83,11 +86,15 @@ class Config:
     # email as it arrives) or "digest" (one email a day, sent by
     # `flask --app wsgi lifecycle digest`, e.g. from cron at 7:00).
     BOARD_NOTIFICATIONS = os.environ.get("BOARD_NOTIFICATIONS", "each")
-    # The letterhead of letters and how shares are paid (acknowledgement, admission).
-    COOPERATIVE_ADDRESS = os.environ.get("COOPERATIVE_ADDRESS", "Via Roma 1, 20077 Melegnano (MI)")
-    COOPERATIVE_PLACE = os.environ.get("COOPERATIVE_PLACE", "Melegnano")
-    COOPERATIVE_TAX_CODE = os.environ.get("COOPERATIVE_TAX_CODE", "00743110157")
-    COOPERATIVE_REGISTER = os.environ.get("COOPERATIVE_REGISTER", "A123456")  # Albo delle società cooperative
+    # The letterhead of letters (registered office, place before the date, tax code /
+    # VAT number, number in the Albo delle società cooperative), who signs them, and
+    # where the shares are paid (admission letter, welcome email). A real cooperative
+    # sets all of them (README, Configuration): nothing here is invented for it; the
+    # demo (`make run`, DevelopmentConfig) fills them with the demo cooperative's.
+    COOPERATIVE_ADDRESS = os.environ.get("COOPERATIVE_ADDRESS", "")
+    COOPERATIVE_PLACE = os.environ.get("COOPERATIVE_PLACE", "")
+    COOPERATIVE_TAX_CODE = os.environ.get("COOPERATIVE_TAX_CODE", "")
+    COOPERATIVE_REGISTER = os.environ.get("COOPERATIVE_REGISTER", "")
     LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "")
     PAYMENT_IBAN = os.environ.get("PAYMENT_IBAN", "")
 
@@ -95,6 +102,34 @@ class Config:
     # the web root by random names; the largest file accepted.
     ASSEMBLY_FILES_DIR = os.environ.get("ASSEMBLY_FILES_DIR", str(INSTANCE_DIR / "assembly-files"))
     ASSEMBLY_MAX_FILE_BYTES = int(os.environ.get("ASSEMBLY_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
+
+# The demo cooperative (../shared/seed/cooperative-profile.it.txt: Arti & Mestieri
+# Sociali, a type A social cooperative of the south-east of the Milan province, since
+# 1994). Invented figures (the IBAN is the usual example one): for the demo only.
+DEMO_LETTERHEAD = {
+    "COOPERATIVE_ADDRESS": "Via Roma 1, 20077 Melegnano (MI)",
+    "COOPERATIVE_PLACE": "Melegnano",
+    "COOPERATIVE_TAX_CODE": "00743110157",
+    "COOPERATIVE_REGISTER": "A123456",
+}
+DEMO_SETTINGS = {
+    **DEMO_LETTERHEAD,
+    "LETTER_SIGNATORY": "La Presidente del Consiglio di amministrazione, Laura Colombo",
+    "PAYMENT_IBAN": "IT60X0542811101000000123456",
+}
+
+
+class DevelopmentConfig(Config):
+    """`make run` with the demo data: the demo cooperative's letterhead, signatory and
+    IBAN, so its letters read as a real one's; each can still be set from the environment."""
+
+    COOPERATIVE_ADDRESS = os.environ.get("COOPERATIVE_ADDRESS") or DEMO_SETTINGS["COOPERATIVE_ADDRESS"]
+    COOPERATIVE_PLACE = os.environ.get("COOPERATIVE_PLACE") or DEMO_SETTINGS["COOPERATIVE_PLACE"]
+    COOPERATIVE_TAX_CODE = os.environ.get("COOPERATIVE_TAX_CODE") or DEMO_SETTINGS["COOPERATIVE_TAX_CODE"]
+    COOPERATIVE_REGISTER = os.environ.get("COOPERATIVE_REGISTER") or DEMO_SETTINGS["COOPERATIVE_REGISTER"]
+    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY") or DEMO_SETTINGS["LETTER_SIGNATORY"]
+    PAYMENT_IBAN = os.environ.get("PAYMENT_IBAN") or DEMO_SETTINGS["PAYMENT_IBAN"]
 
 
 class TestConfig(Config):
@@ -112,6 +147,14 @@ class TestConfig(Config):
     # Every test client speaks from 127.0.0.1: the per-address limits are tested with
     # their own addresses and limits (tests/core/test_limits.py), not hit by accident.
     APPLY_RATE_LIMIT = "100000 per hour"
+    EMAIL_LINK_RATE_LIMIT = "100000 per hour"
+    # Letters are tested with the demo letterhead; signatory and IBAN are set per test.
+    COOPERATIVE_ADDRESS = DEMO_LETTERHEAD["COOPERATIVE_ADDRESS"]
+    COOPERATIVE_PLACE = DEMO_LETTERHEAD["COOPERATIVE_PLACE"]
+    COOPERATIVE_TAX_CODE = DEMO_LETTERHEAD["COOPERATIVE_TAX_CODE"]
+    COOPERATIVE_REGISTER = DEMO_LETTERHEAD["COOPERATIVE_REGISTER"]
+    LETTER_SIGNATORY = ""
+    PAYMENT_IBAN = ""
     LOGIN_ADDRESS_FAILURE_LIMIT = "100000 per hour"
     ASSEMBLY_FILES_DIR = str(INSTANCE_DIR / "test-assembly-files")
 
@@ -133,4 +176,4 @@ class ProductionConfig(Config):
         check_production_settings(config)
 
 
-CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+CONFIGS = {"development": DevelopmentConfig, "testing": TestConfig, "production": ProductionConfig}

@@ -192,3 +192,33 @@ def test_the_board_finds_applications_to_decide_and_a_withdrawal_request(_db, to
     assert all(a.decision_due_on >= today for a in pending[1:])
     assert _db.scalar(sa.select(sa.func.count()).select_from(WithdrawalRequest).where(
         WithdrawalRequest.status == "pending")) == 1
+
+
+def test_the_demo_sets_the_cooperatives_letter_settings_and_a_real_one_starts_with_none(
+        app, today, board_user, monkeypatch):
+    """Review of issue 8, item 12: `make run` (DevelopmentConfig) gives the demo
+    cooperative's letterhead, signatory and IBAN, so the admission letter is complete;
+    a real cooperative (the base and production settings) gets no invented figures."""
+    import io
+
+    from pypdf import PdfReader
+
+    import config
+    from governance.lifecycle import letters
+    from governance.statute.queries import value_on
+    from tests.lifecycle import factories as lf
+    names = ("COOPERATIVE_ADDRESS", "COOPERATIVE_PLACE", "COOPERATIVE_TAX_CODE", "COOPERATIVE_REGISTER",
+             "LETTER_SIGNATORY", "PAYMENT_IBAN")
+    for name in names:
+        assert getattr(config.DevelopmentConfig, name), name
+        assert getattr(config.ProductionConfig, name) == "" or name in __import__("os").environ
+    assert config.CONFIGS["development"] is config.DevelopmentConfig
+    for name in names:
+        monkeypatch.setitem(app.config, name, getattr(config.DevelopmentConfig, name))
+    application = lf.submit()
+    member = lf.admit(application, board_user)
+    with app.test_request_context():
+        pdf = letters.admission_letter(application, member, value_on("share_value", today))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert config.DevelopmentConfig.LETTER_SIGNATORY in text
+    assert config.DevelopmentConfig.PAYMENT_IBAN in text

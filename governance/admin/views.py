@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..core.api import paginate
 from ..core.audit import AuditEntry
 from ..core.errors import DomainError
-from ..core.outbox import OutboxStatus
+from ..core.outbox import OutboxStatus, prefetch_topics
 from ..authz import P
 from ..core.forms import show_errors
 from ..core.permissions import Role, actor, permission
@@ -135,6 +135,7 @@ def outbox():
     if status not in {s.value for s in OutboxStatus} | {None}:
         status = None
     result = paginate(queries.outbox_query(status=status), lambda m: m, _page(), PER_PAGE)
+    prefetch_topics(m.topic for m in result["items"])
     return render_template("admin/outbox.html", result=result, status=status,
                            statuses=list(OutboxStatus))
 

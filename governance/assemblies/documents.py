@@ -37,6 +37,69 @@ def markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
+def plain_text(text: str | None) -> str:
+    """Markdown as a plain-text email or a PDF shows it: the words without the marks
+    ("del **2,50%**" -> "del 2,50%"), lists as "- " or "1. ", links as "words (address)",
+    table cells separated by " | ", one blank line between blocks."""
+    out: list[str] = []
+    lists: list[list] = []          # [ordered, next number] per open list
+    line: list[str] = []
+    cells: list[str] = []
+    in_table = False
+
+    def inline(token) -> str:
+        words, href = [], []
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "html_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append("\n")
+            elif child.type == "link_open":
+                href.append(child.attrGet("href") or "")
+            elif child.type == "link_close" and href:
+                target = href.pop()
+                if target and target not in "".join(words[-1:]):
+                    words.append(f" ({target})")
+            elif child.type == "image":
+                words.append(child.content)
+        return "".join(words)
+
+    for token in _MARKDOWN.parse(text or ""):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrGet("start") or 1)
+            lists.append([kind == "ordered_list_open", start])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            if not lists and out and out[-1] != "":
+                out.append("")
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            indent = "  " * (len(lists) - 1)
+            line.append(f"{indent}{number}. " if ordered else f"{indent}- ")
+            lists[-1][1] += 1
+        elif kind == "inline":
+            (cells if in_table else line).append(inline(token))
+        elif kind in ("paragraph_close", "heading_close"):
+            out.append("".join(line))
+            line = []
+            if not lists or not token.hidden:   # a loose list keeps its blank lines
+                out.append("")
+        elif kind in ("code_block", "fence"):
+            out.extend([token.content.rstrip("\n"), ""])
+        elif kind == "table_open":
+            in_table = True
+        elif kind == "tr_close":
+            out.append(" | ".join(cells))
+            cells = []
+        elif kind == "table_close":
+            in_table = False
+            out.append("")
+        elif kind == "hr":
+            out.extend(["---", ""])
+    return "\n".join(out).strip()
+
+
 # --- the calendar file -------------------------------------------------------------------------
 
 def ics(assembly) -> bytes:
@@ -78,24 +141,33 @@ def convocation_text(assembly, locale: str = "it") -> tuple[str, str]:
     with force_locale(locale):
         subject = _("Convocation: %(title)s", title=assembly.title)
         text = render_template("assemblies/email/convocation.txt", assembly=assembly, item_lines=item_lines,
+                               plain_text=plain_text,
                                max_proxies=int(value_on("max_proxies_per_delegate", assembly.session_day())),
                                cooperative_name=current_app.config["COOPERATIVE_NAME"])
     return subject, text
 
 
-def convocation_pdf(assembly, letter_to=None) -> bytes:
-    """The convocation as a PDF; with `letter_to` (members), one letter per member for
-    post, each on its own page with the address."""
-    _subject, text = convocation_text(assembly)
-    document = Document(_("Convocation of the assembly"))
-    recipients = list(letter_to) if letter_to is not None else [None]
-    for index, member in enumerate(recipients):
-        if index:
-            document.add_page()
-        if member is not None:
-            document.paragraph(f"{member.full_name}\n{member.address or ''}", size=10, style="B")
-            document.ln(4)
-        document.paragraph(text)
+def convocation_pdf(assembly, letter_to=None, locale: str = "it") -> bytes:
+    """The convocation as a letter in the cooperative's language: letterhead, place and
+    the publication date (the notice runs from it), the text, the signatory; with
+    `letter_to` (members), one letter per member for post, each on its own page with
+    the addressee ("Spett.le" and the representative for a legal person)."""
+    from ..lifecycle.letters import addressee_lines
+    _subject, text = convocation_text(assembly, locale)
+    with force_locale(locale):
+        document = Document(_("Convocation of the assembly"))
+        dated = assembly.published_on or clock.today()
+        recipients = list(letter_to) if letter_to is not None else [None]
+        for index, member in enumerate(recipients):
+            if index:
+                document.add_page()
+            document.letterhead(dated)
+            if member is not None:
+                document.paragraph(addressee_lines(member), size=10, style="B")
+                document.ln(4)
+            document.paragraph(text)
+            if current_app.config.get("LETTER_SIGNATORY"):
+                document.paragraph(current_app.config["LETTER_SIGNATORY"])
     return bytes(document.output())
 
 

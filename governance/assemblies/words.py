@@ -42,4 +42,56 @@ def register() -> None:
         "assemblies.status": AssemblyStatus, "assemblies.kind": Kind, "assemblies.call_used": CallUsed,
         "call": CallUsed, "assembly_proxies.status": ProxyStatus,
     }, dates=("first_call_at", "second_call_at"))
-    register_topics({"convocation": _l("Convocation %(id)s"), "assembly_proxy": _l("Proxy %(id)s")})
+    register_topics({"convocation": convocation_topic, "assembly_proxy": _l("Proxy %(id)s"),
+                     "invitation": _l("Invitation to create a login (login %(id)s)")},
+                    prefetch={"convocation": prefetch_convocations})
+
+
+def _convocation_codes(code: str) -> tuple[int, int] | None:
+    try:
+        assembly_id, member_id = (int(part) for part in code.split(":"))
+    except ValueError:
+        return None
+    return assembly_id, member_id
+
+
+def _convocation_cache() -> dict:
+    from flask import g
+    if "_convocation_topics" not in g:
+        g._convocation_topics = {"assemblies": {}, "members": {}}
+    return g._convocation_topics
+
+
+def prefetch_convocations(codes) -> None:
+    """The titles and register numbers of a page of convocation topics: two queries."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from ..members.models import Member
+    from .models import Assembly
+    pairs = [p for p in map(_convocation_codes, codes) if p]
+    cache = _convocation_cache()
+    assemblies = {a for a, _m in pairs} - cache["assemblies"].keys()
+    members = {m for _a, m in pairs} - cache["members"].keys()
+    if assemblies:
+        found = dict(db.session.execute(sa.select(Assembly.id, Assembly.title).where(Assembly.id.in_(assemblies))).all())
+        cache["assemblies"].update({i: found.get(i) for i in assemblies})
+    if members:
+        found = dict(db.session.execute(sa.select(Member.id, Member.number).where(Member.id.in_(members))).all())
+        cache["members"].update({i: found.get(i) for i in members})
+
+
+def convocation_topic(code: str) -> str:
+    """"2:60" (assembly id, member id) as the outbox shows it: the assembly's title and
+    the member's register number (read once per request, for a whole page with
+    prefetch_convocations)."""
+    from flask_babel import gettext as _
+    pair = _convocation_codes(code)
+    if pair is None:
+        return _("Convocation")
+    prefetch_convocations([code])  # nothing to load when the page prefetched it
+    cache = _convocation_cache()
+    title, number = cache["assemblies"].get(pair[0]), cache["members"].get(pair[1])
+    if title is None or number is None:
+        return _("Convocation")
+    return _("Convocation: %(title)s, to member no. %(number)d", title=title, number=number)

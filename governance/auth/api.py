@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
+from ..core import limits
 from ..core.api import PageQuerySchema, ProblemSchema, paginate
 from ..core.permissions import AUTHENTICATED, PUBLIC, actor, permission
 from . import operations
@@ -105,6 +106,8 @@ def change_password(args):
 @blp.doc(security=[])
 @blp.arguments(PasswordResetRequestSchema)
 @blp.response(202, AuthMessageSchema)
+@blp.alt_response(429, schema=ProblemSchema, description="too_many_requests (EMAIL_LINK_RATE_LIMIT)")
+@limits.per_address("EMAIL_LINK_RATE_LIMIT", "email-link")
 def request_password_reset(args):
     """Email a link to set a new password. The answer is the same whether or not
     an account exists for that email."""

@@ -283,11 +283,17 @@ def send_password_reset(user: User, *, actor=None):
 
 
 def request_password_reset(email: str) -> None:
-    """Forgotten password: email a link if an active account exists. The caller answers
+    """Forgotten password: email a link if an active account exists (an inactive one is
+    signalled: see auth.signals). The caller answers
     the same whatever happened, so nobody learns which emails have an account."""
     user = find_user_by_email(email)
     if user is not None and user.is_active:
         send_password_reset(user)
+    elif user is not None:
+        # An admitted applicant whose activation link expired asks here too: the
+        # lifecycle may send a new activation link (never to a login the office disabled).
+        from .signals import inactive_login_reset_requested
+        inactive_login_reset_requested.send(user)
 
 
 def user_for_reset_token(token: str) -> User:

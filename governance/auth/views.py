@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from ..authz import P
-from ..core import clock
+from ..core import clock, limits
 from ..core.errors import DomainError
 from ..core.forms import show_errors
 from ..core.permissions import AUTHENTICATED, PUBLIC, actor, can, permission
@@ -57,6 +57,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @permission(PUBLIC)
+@limits.per_address("EMAIL_LINK_RATE_LIMIT", "email-link")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

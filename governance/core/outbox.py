@@ -51,12 +51,29 @@ class OutboxStatus(LabeledEnum):
 
 
 # Topics are codes ("application:12"); each domain registers how its kinds read
-# ({"application": _l("Application %(id)s")}), worded on the outbox pages.
+# ({"application": _l("Application %(id)s")}), worded on the outbox pages. A kind whose
+# code holds more than a number ("convocation:2:60") registers a function of the code
+# after the kind, that returns the words (the assembly's title and the member's number).
 _TOPICS: dict[str, object] = {}
+# A kind worded by a function may also register how to load, in one query, what the
+# function reads for a whole page of messages (the outbox list: no query per row).
+_PREFETCH: dict[str, object] = {}
 
 
-def register_topics(words: dict) -> None:
+def register_topics(words: dict, prefetch: dict | None = None) -> None:
     _TOPICS.update(words)
+    _PREFETCH.update(prefetch or {})
+
+
+def prefetch_topics(topics) -> None:
+    """Before wording a page of topics: each kind's prefetch gets its codes at once."""
+    codes: dict[str, list[str]] = {}
+    for topic in topics:
+        kind, _sep, ident = (topic or "").partition(":")
+        if kind in _PREFETCH:
+            codes.setdefault(kind, []).append(ident)
+    for kind, idents in codes.items():
+        _PREFETCH[kind](idents)
 
 
 def topic_label(topic: str | None) -> str:
@@ -67,6 +84,8 @@ def topic_label(topic: str | None) -> str:
     if text is None:
         from flask_babel import gettext
         return gettext("Other")
+    if callable(text):   # a function of the code (a lazy string is not callable)
+        return str(text(ident))
     if kind == "digest":
         from .formatting import day
         ident = day(ident)
@@ -98,6 +117,12 @@ class OutboxMessage(db.Model):
         back_populates="message", cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    @property
+    def deferred(self) -> bool:
+        """Queued with an empty body that the worker writes at send time (a domain's
+        renderer, e.g. each member's convocation): the outbox says so until then."""
+        return not self.body and bool(self.topic) and self.topic.split(":", 1)[0] in RENDERERS
 
     @property
     def shown_body(self) -> str:

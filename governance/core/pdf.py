@@ -63,10 +63,14 @@ class Document(FPDF):
         self.set_x(self.l_margin)
         self.cell(0, 5, latin1(_("page %(page)d of %(pages)s", page=self.page_no(), pages="{nb}")), align="R")
 
-    def letterhead(self) -> None:
+    def letterhead(self, on=None) -> None:
         """Under the cooperative's name: registered office, tax code / VAT number and the
-        number in the register of cooperatives (settings), as on a letter's paper."""
+        number in the register of cooperatives (settings), as on a letter's paper; with
+        `on` (a date), the place and the date in words below ("Melegnano, 30 novembre 2026").
+        Every letter uses this one (admission, convocation, letters for post)."""
         from flask_babel import gettext as _
+
+        from .formatting import day
         config = current_app.config
         parts = [config.get("COOPERATIVE_ADDRESS")]
         if config.get("COOPERATIVE_TAX_CODE"):
@@ -76,6 +80,19 @@ class Document(FPDF):
         self.set_y(self.get_y() - 2)
         self.paragraph(" · ".join(p for p in parts if p), size=8)
         self.ln(4)
+        if on is not None:
+            place, when = config.get("COOPERATIVE_PLACE"), day(on, "long")
+            self.paragraph(f"{place}, {when}" if place else when)
+            self.ln(2)
+
+    def signature(self, role: str) -> None:
+        """The closing of a letter: who signs for the cooperative (`role`, e.g. "For the
+        board of directors") and the signatory of the settings (LETTER_SIGNATORY)."""
+        signatory = current_app.config.get("LETTER_SIGNATORY")
+        self.ln(4)
+        self.paragraph(role, style="B")
+        if signatory:
+            self.paragraph(signatory)
 
     def paragraph(self, text: str, size: int = 10, style: str = ""):
         self.set_font("Helvetica", style, size)

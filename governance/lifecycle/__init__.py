@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from ..core.navigation import HomeCard, NavItem, register_card, register_nav
     from . import api, cards, cli, views, words
     words.register()
+    _connect_signals()
     app.register_blueprint(views.bp)
     register_api(api.blp)
     app.cli.add_command(cli.lifecycle_cli)
@@ -42,3 +43,15 @@ def init_app(app) -> None:
         HomeCard("lifecycle.shares", "lifecycle/cards/secretary.html", P.SHARE_PAYMENT_RECORD,
                  cards.secretary_card, order=12),
     )
+
+
+def _on_inactive_login_reset(user, **_kwargs) -> None:
+    """/password/forgot for an inactive login: a new activation link if it is an admitted
+    applicant's never activated (an expired welcome link), nothing otherwise."""
+    from . import operations
+    operations.new_activation_for_login(user)
+
+
+def _connect_signals() -> None:
+    from ..auth.signals import inactive_login_reset_requested
+    inactive_login_reset_requested.connect(_on_inactive_login_reset)

@@ -66,6 +66,11 @@ class ApplicantForgotForm(FlaskForm):
                        render_kw={"autocomplete": "email"})
 
 
+class ActivationRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
 class ApplicantResetForm(FlaskForm):
     password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})

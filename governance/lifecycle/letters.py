@@ -80,22 +80,13 @@ def member_reference(member: Member) -> str:
     return _("shares member no. %(number)d %(name)s", number=member.number, name=member.full_name)
 
 
-def applicant_reference(application) -> str:
-    return _("shares application %(id)d %(name)s", id=application.id, name=application.full_name)
-
-
 def admission_letter(application, member: Member, share_value: Decimal) -> bytes:
     """The letter of admission (art. 2528 c.c.: the admission is communicated to the
     applicant), in the applicant's language: letterhead, place and date, addressee,
     dates rather than terms, the payment details, the signatory."""
     with force_locale(application.locale or "it"):
-        config = current_app.config
         pdf = Document(_("Letter of admission"))
-        pdf.letterhead()
-        place = config.get("COOPERATIVE_PLACE")
-        today = day(member.admitted_on, "long")
-        pdf.paragraph(f"{place}, {today}" if place else today)
-        pdf.ln(2)
+        pdf.letterhead(member.admitted_on)
         pdf.paragraph(addressee_lines(member))
         pdf.ln(2)
         pdf.paragraph(_("Subject: admission as a member"), style="B")
@@ -129,8 +120,5 @@ def admission_letter(application, member: Member, share_value: Decimal) -> bytes
                 "(art. 2538 of the Civil Code).", date=day(voting_from, "long"),
                 days=(voting_from - member.admitted_on).days))
         pdf.paragraph(_("Welcome to the cooperative."))
-        pdf.ln(4)
-        pdf.paragraph(_("For the board of directors"), style="B")
-        if config.get("LETTER_SIGNATORY"):
-            pdf.paragraph(config["LETTER_SIGNATORY"])
+        pdf.signature(_("For the board of directors"))
         return pdf.to_bytes()

@@ -13,6 +13,7 @@ from ..core.outbox import send_templated
 from ..core.urls import public_url
 from ..extensions import db
 from ..members.models import ExitKind, Member
+from ..statute.queries import value_on
 
 # art. 2533 c.c.: the excluded member may challenge in court within 60 days (fixed by law).
 CHALLENGE_DAYS = 60
@@ -35,10 +36,11 @@ def _to_member(member: Member, subject, template: str, **context):
 
 
 def application_received(application, *, amount_due, share_value):
-    from .letters import applicant_reference, payment_details
+    # No payment details here: the shares are the new member's to pay, once admitted
+    # (art. 2528 c.c.); the admission letter and the welcome email give them. A payment
+    # before the admission could not be recorded in the register (no entry yet).
     return _to_applicant(application, _l("Your application has been received"), "acknowledgement.txt",
-                         amount_due=money(amount_due), share_value=money(share_value),
-                         payment=_later(lambda: payment_details(applicant_reference(application))))
+                         amount_due=money(amount_due), share_value=money(share_value))
 
 
 class _later:
@@ -113,15 +115,32 @@ def withdrawal_received(member, request):
                       "withdrawal_received.txt", request=request)
 
 
-def withdrawal_decided(member, request):
+def _refund_term(exit_) -> dict:
+    """When the shares are refunded (art. 2535 c.c.): the date once that year's accounts
+    are approved, otherwise the term in days after their approval (the email says which
+    year); the template words it."""
+    if exit_ is None:
+        return {}
+    return {"refund_due_on": exit_.refund_due_on, "refund_year": exit_.effective_on.year,
+            "refund_days": int(value_on("share_refund_days", exit_.effective_on))}
+
+
+def _challenge_by(notice_on) -> dict:
+    """The last day to go to court, from the notice (60 days, fixed by law)."""
+    from .rules import term_end
+    return {"challenge_by": term_end(notice_on, CHALLENGE_DAYS) if notice_on else None}
+
+
+def withdrawal_decided(member, request, exit_=None):
     return _to_member(member, _l("The board decided on your withdrawal"), "withdrawal_decided.txt",
-                      request=request)
+                      request=request, **_refund_term(exit_), **_challenge_by(request.notice_on))
 
 
 def exit_recorded(member, exit_):
     subject = _l("Exclusion from the cooperative") if exit_.kind == ExitKind.EXCLUSION else \
         _l("End of your membership")
-    return _to_member(member, subject, "exit.txt", exit=exit_, challenge_days=CHALLENGE_DAYS)
+    return _to_member(member, subject, "exit.txt", exit=exit_, challenge_days=CHALLENGE_DAYS,
+                      **_refund_term(exit_), **_challenge_by(exit_.notice_on))
 
 
 def refund_due(member, exit_, approval):

@@ -58,6 +58,7 @@ def convocation_lines(assembly, item=None, **_extra) -> list[str]:
     the convocation (art. 2538 c.6 c.c.: such votes are on the text in the notice)."""
     from flask_babel import gettext as _
 
+    from ..assemblies.documents import plain_text
     from . import queries
     if item is None:
         return []
@@ -68,7 +69,7 @@ def convocation_lines(assembly, item=None, **_extra) -> list[str]:
         lines.append(_("Motion: %(title)s", title=motion.title))
         lines.append(_("May be voted by correspondence on the platform until the session opens. Full text "
                        "proposed:"))
-        lines.append(motion.proposed_text or "")
+        lines.append(plain_text(motion.proposed_text))   # a text email: no Markdown marks
     return lines
 
 
@@ -79,8 +80,10 @@ def init_app(app) -> None:
     from ..authz import P
     from ..core.api import register_api
     from ..core.navigation import NavItem, register_nav
+    from ..core.outbox import register_topics
     from . import audit_words
     audit_words.register()
+    register_topics({"mission_version": _l("Mission, version %(id)s")})
     from . import api, views
     app.register_blueprint(views.bp)
     register_api(api.blp)

@@ -28,6 +28,8 @@ ROLES = ("anonymous", Role.MEMBER, Role.AUDITOR, Role.SECRETARY, Role.BOARD, Rol
 
 TABLE = """
 GET    /                                                        A A A A A A
+GET    /activate/new                                            A A A A A A
+POST   /activate/new                                            A A A A A A
 GET    /activate/<token>                                        A A A A A A
 POST   /activate/<token>                                        A A A A A A
 GET    /admin/audit                                             L D A D D A

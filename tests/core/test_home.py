@@ -147,3 +147,25 @@ def test_the_digest_command_sends_yesterdays_arrivals(app, board_user, today):
         assert f"1 digest email(s) queued for {today.isoformat()}" in result.output
     finally:
         app.config["BOARD_NOTIFICATIONS"] = "each"
+
+
+def test_the_digest_does_not_ask_to_decide_what_was_already_decided(app, board_user, member_factory, today):
+    """Review of issue 8, item 14: arrivals decided the same day read "already decided"."""
+    app.config["BOARD_NOTIFICATIONS"] = "digest"
+    try:
+        lf.admit(lf.submit(first_name="Giulia", last_name="Bianchi"), board_user)
+        lf.submit(first_name="Marco", last_name="Verdi")
+        member = member_factory(first_name="Anna", last_name="Neri", admitted_on=today - timedelta(days=400))
+        request = operations.request_withdrawal(member, {}, None)
+        operations.decide_withdrawal(request, {"outcome": "refused", "decided_on": today,
+                                               "reasons": "Motivi."}, board_user)
+        assert operations.send_board_digest(today) == 1
+        body = db.session.scalar(db.select(OutboxMessage.body).where(
+            OutboxMessage.recipient == board_user.email, OutboxMessage.subject.contains("igest")
+            | OutboxMessage.body.contains("Bianchi")).order_by(OutboxMessage.id.desc()))
+        lines = {line.split(",")[0].split(" (")[0].lstrip("- "): line for line in body.splitlines()}
+        assert "already decided (admitted" in lines["Giulia Bianchi"]
+        assert "to decide by" in lines["Marco Verdi"]
+        assert "already decided (refused" in lines["Anna Neri"]
+    finally:
+        app.config["BOARD_NOTIFICATIONS"] = "each"

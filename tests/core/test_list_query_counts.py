@@ -32,6 +32,8 @@ def _add_rows(n: int, board, member_factory, user_factory) -> None:
         lifecycle.request_withdrawal(member, {}, board)
         user_factory(roles=["member"], member=member)
         send_email("someone@example.org", "Subject", "Body")
+        # a convocation's topic names the assembly and the member: read for the page at once
+        send_email("someone@example.org", "Convocazione", "Body", topic=f"convocation:{member.id}:{member.id}")
     db.session.flush()
 
 

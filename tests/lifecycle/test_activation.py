@@ -1,5 +1,6 @@
 """3. The new member activates the account from the welcome email and logs in."""
 import re
+import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from governance.lifecycle import access, operations
 from governance.auth.models import User
 from governance.auth.operations import authenticate, update_user
 from governance.core import clock
+from governance.core.audit import AuditEntry
 from governance.core.errors import Conflict, DomainError
 from governance.core.outbox import OutboxMessage
 from governance.extensions import db
@@ -145,3 +147,76 @@ def test_applicant_api_tokens_expire_on_the_platform_clock(client, app, today, a
     assert client.get(url, headers=headers).status_code == 200
     clock.advance(days=2)
     assert client.get(url, headers=headers).status_code == 401
+
+
+# --- an expired link (review of issue 8, item 3): a new one by email, without the -------
+# application's password (no longer in use after admission)
+
+def _outbox_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+
+
+def _expire_first_link(client, email):
+    path = activation_path(email)
+    clock.advance(days=61)
+    expired = client.get(path)
+    assert expired.status_code == 404
+    return expired.get_data(as_text=True)
+
+
+def test_an_expired_link_leads_to_a_new_one_then_activation_and_login(client, admitted):
+    page = _expire_first_link(client, "nuovo.socio@example.org")
+    assert 'href="/activate/new"' in page
+    assert client.get("/activate/new").status_code == 200
+    before = _outbox_count()
+    sent = client.post("/activate/new", data={"email": "Nuovo.Socio@example.org"})
+    assert sent.status_code == 302
+    assert _outbox_count() == before + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "application.activation_resent")) == 1
+    fresh = activation_path("nuovo.socio@example.org")
+    assert client.get(fresh).status_code == 200
+    assert client.post(fresh, data={}).status_code == 302
+    login = client.post("/login", data={"email": "nuovo.socio@example.org", "password": factories.PASSWORD})
+    assert login.status_code == 302 and "/login" not in login.headers["Location"]
+
+
+def test_the_forgotten_password_form_sends_a_new_activation_link_to_an_admitted_applicant(client, admitted):
+    _expire_first_link(client, "nuovo.socio@example.org")
+    before = _outbox_count()
+    assert client.post("/password/forgot", data={"email": "nuovo.socio@example.org"}).status_code == 302
+    assert _outbox_count() == before + 1
+    fresh = activation_path("nuovo.socio@example.org")
+    assert client.post(fresh, data={}).status_code == 302
+    assert authenticate("nuovo.socio@example.org", factories.PASSWORD).id == admitted.user_id
+
+
+def test_the_same_answer_for_an_unknown_email_and_nothing_sent(client, admitted):
+    before = _outbox_count()
+    known = client.post("/activate/new", data={"email": "nuovo.socio@example.org"}, follow_redirects=True)
+    unknown = client.post("/activate/new", data={"email": "nessuno@example.org"}, follow_redirects=True)
+    assert _outbox_count() == before + 1
+    flash = "we have sent it a new activation link"
+    assert flash in known.get_data(as_text=True) and flash in unknown.get_data(as_text=True)
+
+
+def test_no_new_link_for_a_login_the_office_deactivated_after_activation(client, admitted, admin_user, _db):
+    client.post(activation_path("nuovo.socio@example.org"), data={})
+    update_user(db.session.get(User, admitted.user_id), actor=admin_user, active=False)
+    _db.commit()
+    before = _outbox_count()
+    assert client.post("/activate/new", data={"email": "nuovo.socio@example.org"}).status_code == 302
+    assert client.post("/password/forgot", data={"email": "nuovo.socio@example.org"}).status_code == 302
+    assert _outbox_count() == before
+    assert not db.session.get(User, admitted.user_id).is_active
+
+
+def test_new_activation_links_are_limited_per_address(app, client, admitted, monkeypatch):
+    monkeypatch.setitem(app.config, "EMAIL_LINK_RATE_LIMIT", "2 per hour")
+    # an address no earlier run used (a Redis storage keeps the counts between runs)
+    where = {"environ_base": {"REMOTE_ADDR": f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"}}
+    for _ in range(2):
+        assert client.post("/activate/new", data={"email": "x@example.org"}, **where).status_code == 302
+    # one limit shared with the forgotten-password forms
+    assert client.post("/password/forgot", data={"email": "x@example.org"}, **where).status_code == 429
+    assert client.post("/activate/new", data={"email": "x@example.org"}, **where).status_code == 429

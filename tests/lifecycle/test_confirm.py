@@ -191,3 +191,34 @@ def test_emails_greet_a_legal_person_with_spett_le(app, today):
     db.session.flush()
     body = db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == person.email))
     assert body.startswith("Gentile Giulia Bianchi,")
+
+
+def test_an_accepted_withdrawal_lands_on_the_entry_with_its_cause_and_refund_term(
+        client, login, today, member_factory, italian_board, _db):
+    """Review of issue 8, item 14: the result leads to what changed (the entry); the entry
+    says "Recesso", not "—"; the refund reads as a term until the accounts are approved."""
+    member = member_factory(first_name="Anna", last_name="Neri", admitted_on=date(2020, 1, 1))
+    request = operations.request_withdrawal(member, {}, None)
+    _db.commit()
+    login(italian_board)
+    done = client.post(f"/board/withdrawals/{request.id}/decision",
+                       data={"outcome": "accepted", "decided_on": today.isoformat(), "confirmed": "1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/members/{member.number}")
+    entry = visible_text(client.get(done.headers["Location"]).get_data(as_text=True))
+    assert "Recesso di Anna Neri" in entry and "accolto" in entry
+    assert re.search(r"Causa di cessazione\s+Recesso", entry), entry
+    lifecycle = visible_text(client.get(f"/members/{member.number}/lifecycle").get_data(as_text=True))
+    assert "entro il —" not in lifecycle
+    assert f"entro 180 giorni dall'approvazione del bilancio {today.year}" in lifecycle
+
+
+def test_a_refused_withdrawal_lands_on_the_decided_request(client, login, today, member_factory,
+                                                            italian_board, _db):
+    member = member_factory(first_name="Anna", last_name="Neri", admitted_on=date(2020, 1, 1))
+    request = operations.request_withdrawal(member, {}, None)
+    _db.commit()
+    login(italian_board)
+    done = client.post(f"/board/withdrawals/{request.id}/decision",
+                       data={"outcome": "refused", "decided_on": today.isoformat(),
+                             "reasons": "Motivi.", "confirmed": "1"})
+    assert done.headers["Location"].endswith(f"/board/withdrawals/{request.id}")

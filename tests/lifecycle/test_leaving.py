@@ -495,3 +495,35 @@ def test_a_member_cancels_a_pending_withdrawal_before_the_decision(client, login
     client.post("/me/withdrawal/cancel")
     _db.expire_all()
     assert again.status == WithdrawalStatus.ACCEPTED
+
+
+# --- dates instead of terms in the emails (review of issue 8, item 12) ---------------------------
+
+def _last_body(email: str) -> str:
+    return db.session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == email)
+                             .order_by(OutboxMessage.id.desc()))
+
+
+def test_the_exclusion_email_gives_the_last_day_to_challenge_and_the_refund_term(today, member_factory,
+                                                                                 board_user):
+    member = member_factory(email="escluso@example.org")
+    exit_(member, board_user, kind="exclusion", date="2026-11-20", notice_on="2026-11-23",
+          reasons="Gravi inadempienze.")
+    body = _last_body("escluso@example.org")
+    assert "entro il 22/01/2027" in body          # 23 November + 60 days
+    assert "da questa comunicazione" not in body.split("entro il 22/01/2027")[0].splitlines()[-1]
+    assert "entro 180 giorni dall'approvazione del bilancio 2026" in body
+    assert "termine di legge" not in body
+
+
+def test_the_withdrawal_emails_give_dates(today, member_factory, board_user):
+    leaving = member_factory(email="recede@example.org", admitted_on=date(2020, 1, 1))
+    accept(operations.request_withdrawal(leaving, {}, None), board_user)
+    accepted = _last_body("recede@example.org")
+    assert "termine di legge" not in accepted
+    assert f"entro 180 giorni dall'approvazione del bilancio {today.year}" in accepted
+    staying = member_factory(email="resta@example.org", admitted_on=date(2020, 1, 1))
+    operations.decide_withdrawal(operations.request_withdrawal(staying, {}, None),
+                                 {"outcome": "refused", "decided_on": today, "reasons": "Motivi."}, board_user)
+    refused = _last_body("resta@example.org")
+    assert f"entro il {(today + timedelta(days=60)).strftime('%d/%m/%Y')}" in refused

@@ -155,3 +155,23 @@ def test_accounts_page_and_api(client, login, today, board, bearer, auditor_user
                        data={"year": "2025", "approved_on": "2026-04-28"}).status_code == 302
     page = client.get("/board/accounts-approvals").get_data(as_text=True)
     assert "2025" in page and "2024" in page
+
+
+def test_the_applicant_is_asked_to_pay_after_the_admission_not_before(app, monkeypatch, today, apply,
+                                                                      board_user):
+    """Review of issue 8, item 13: the shares are the new member's to pay (art. 2528
+    c.c.) and a payment is recorded from the admission date, so the acknowledgement
+    gives no bank details and says to wait; the welcome email gives them."""
+    from governance.core.outbox import OutboxMessage
+    from . import factories
+    monkeypatch.setitem(app.config, "PAYMENT_IBAN", "IT60X0542811101000000123456")
+    application = apply(email="giulia.verdi@example.org")
+    acknowledgement = db.session.scalar(sa.select(OutboxMessage.body).where(
+        OutboxMessage.recipient == "giulia.verdi@example.org"))
+    assert "IT60X0542811101000000123456" not in acknowledgement
+    assert "non versare ora le quote" in acknowledgement   # the applicant's language: Italian
+    factories.admit(application, board_user)
+    welcome = db.session.scalar(sa.select(OutboxMessage.body).where(
+        OutboxMessage.recipient == "giulia.verdi@example.org").order_by(OutboxMessage.id.desc()))
+    assert "IT60X0542811101000000123456" in welcome
+    assert f"quote socio n. {application.member.number}" in welcome

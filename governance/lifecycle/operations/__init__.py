@@ -26,7 +26,9 @@ from .deciding import (  # noqa: F401
                       admit_applicant,
                       decide_application,
                       login_not_linked_message,
+                      new_activation_for_login,
                       reject_applicant,
+                      request_new_activation,
                       resend_activation,
 )
 from .leaving import (  # noqa: F401

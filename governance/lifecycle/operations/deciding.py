@@ -211,6 +211,34 @@ def resend_activation(application: Application) -> None:
         "lifecycle.activate", token=access.activation_token(user, application.id)))
 
 
+def new_activation_for_login(user: User) -> bool:
+    """A new activation link for a login never activated that belongs to an admitted
+    applicant (the welcome link expired). Nothing for an active login, a login with no
+    admission, or one the office deactivated after its activation. True if sent."""
+    if user.is_active:
+        return False
+    application = db.session.scalar(
+        sa.select(Application).where(Application.user_id == user.id,
+                                     Application.status == ApplicationStatus.ADMITTED)
+        .order_by(Application.id.desc()).limit(1))
+    if application is None:
+        return False
+    try:
+        resend_activation(application)
+    except Conflict:   # already active, or deactivated by the cooperative: never re-enabled
+        return False
+    return True
+
+
+def request_new_activation(email: str) -> None:
+    """Anyone may ask for a new activation link by email: it is sent only when that
+    email's login is an admitted applicant's, never activated. The caller answers the
+    same whatever happened, so nobody learns who applied or was admitted."""
+    user = find_user_by_email(email)
+    if user is not None:
+        new_activation_for_login(user)
+
+
 def activation_user(token: str) -> User:
     """The login an activation link may still activate, or the reason it may not:
     404 invalid_token (forged, expired, or its password changed since: the link was
@@ -224,8 +252,7 @@ def activation_user(token: str) -> User:
         _ensure_activatable(user, data["issued_at"])
     if user is None or data.get("v") != user.session_version:
         raise DomainError("invalid_token", _("This activation link is not valid, has expired or "
-                                             "was already used. Open your application's page "
-                                             "to get a new one."), status=404)
+                                             "was already used. Ask for a new one."), status=404)
     return user
 
 

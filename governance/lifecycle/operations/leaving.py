@@ -125,16 +125,17 @@ def decide_withdrawal(request: WithdrawalRequest, data: dict, actor) -> Withdraw
     if outcome == "accepted":
         _ensure_member_can_leave(member)
         request.status = WithdrawalStatus.ACCEPTED
-        _create_exit(member, ExitKind.WITHDRAWAL, decided_on=decided_on, effective_on=notice_on,
+        exit_ = _create_exit(member, ExitKind.WITHDRAWAL, decided_on=decided_on, effective_on=notice_on,
                      mutual_ends_on=request.effective_on, reasons=request.reason or reasons,
                      notice_on=notice_on, actor=actor, withdrawal_request=request)
     else:
+        exit_ = None
         request.status = WithdrawalStatus.REFUSED
     db.session.flush()
     audit.record(actor, f"withdrawal.{outcome}", request,
                  summary=f"n. {member.number} {member.full_name}: {outcome} on {decided_on.isoformat()}",
                  changes={"status": [WithdrawalStatus.PENDING, request.status]})
-    notifications.withdrawal_decided(member, request)
+    notifications.withdrawal_decided(member, request, exit_)
     return request
 
 

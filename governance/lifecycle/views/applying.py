@@ -15,7 +15,7 @@ from ...core.permissions import PUBLIC, actor, can, permission
 from ...statute.queries import value_on
 from .. import access, letters, operations, queries, rules
 from ...core.formatting import day, money
-from ..forms import (ActivationForm, AppealDecisionForm, AppealForm, ApplicantForgotForm,
+from ..forms import (ActivationForm, ActivationRequestForm, AppealDecisionForm, AppealForm, ApplicantForgotForm,
                      ApplicantLoginForm, ApplicantResetForm, ApplicationForm, DecisionForm)
 from ..models import ApplicationStatus
 from . import _report, bp
@@ -136,6 +136,7 @@ def _session_applicant_application():
 
 @bp.route("/application/forgot", methods=["GET", "POST"])
 @permission(PUBLIC)
+@limits.per_address("EMAIL_LINK_RATE_LIMIT", "email-link")
 def applicant_forgot():
     """A forgotten applicant password: a reset link by email, if the applicant still
     follows an application from that email; the same answer either way."""
@@ -210,6 +211,27 @@ def resend_activation():
     operations.resend_activation(application)
     flash(_("We sent a new activation link to %(email)s.", email=application.email), "success")
     return redirect(url_for("lifecycle.status"))
+
+
+@bp.route("/activate/new", methods=["GET", "POST"])
+@permission(PUBLIC)
+@limits.per_address("EMAIL_LINK_RATE_LIMIT", "email-link")
+def activation_request():
+    """An admitted applicant whose activation link expired asks for a new one by email
+    (the application's password no longer opens the application page after admission).
+    The same answer whatever the email: nobody learns who was admitted."""
+    form = ActivationRequestForm()
+    if form.validate_on_submit():
+        try:
+            operations.request_new_activation(form.email.data)
+        except DomainError as error:  # an email no login can have (a NUL byte...)
+            show_errors(form, error, default_field="email")
+            return render_template("lifecycle/activation_request.html", form=form), 422
+        flash(_("If a new member's account waiting for activation has this email, we have sent "
+                "it a new activation link. Check your inbox."), "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("lifecycle/activation_request.html", form=form), status
 
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])

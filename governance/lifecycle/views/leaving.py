@@ -84,8 +84,14 @@ def withdrawal_decide(request_id: int):
             raise
         _report(form, error)
         return _render_withdrawal(request_, form, error.status)
-    flash(_("Decision recorded for member n. %(n)d.", n=request_.member.number), "success")
-    return redirect(url_for("lifecycle.withdrawals"))
+    member = request_.member
+    if request_.status == WithdrawalStatus.ACCEPTED:
+        flash(_("Withdrawal of %(name)s (register number %(number)d) accepted: this is the "
+                "entry, with the exit.", name=member.full_name, number=member.number), "success")
+        return redirect(url_for("members.detail", number=member.number))  # what it changed
+    flash(_("Withdrawal of %(name)s refused; the reasons were sent to the member.",
+            name=member.full_name), "success")
+    return redirect(url_for("lifecycle.withdrawal_detail", request_id=request_.id))
 
 
 @bp.post("/board/withdrawals/<int:request_id>/challenge")

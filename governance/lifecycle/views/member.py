@@ -10,6 +10,7 @@ from ...core import clock, confirm, csvio, inputs
 from ...core.errors import DomainError
 from ...authz import P
 from ...core.permissions import actor, can, permission
+from ...statute.queries import value_on
 from .. import operations, queries
 from ...core.formatting import day
 from ..forms import AccountsApprovalForm, ChallengeForm, ExitForm, SharePaymentForm
@@ -38,6 +39,7 @@ def _render_member(member, *, exit_form=None, challenge_form=None, payment_form=
         "lifecycle/member.html", member=member, exit_=queries.member_exit(member),
         shares=queries.shares_status(member), payments=queries.share_payments(member),
         requests=queries.withdrawal_requests_of(member), today=today,
+        refund_days=value_on("share_refund_days", today),
         exit_form=exit_form or ExitForm(formdata=None, prefix="exit", date=today.isoformat()),
         challenge_form=challenge_form or ChallengeForm(formdata=None, prefix="challenge"),
         payment_form=payment_form or SharePaymentForm(formdata=None, prefix="payment",
