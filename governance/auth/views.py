@@ -9,7 +9,7 @@ from flask_login import login_user, logout_user
 from ..authz import P
 from ..core import clock, limits
 from ..core.errors import DomainError
-from ..core.forms import show_errors
+from ..core.forms import emailed_link_page, show_errors
 from ..core.permissions import AUTHENTICATED, PUBLIC, actor, can, permission
 from ..core.urls import safe_next
 from . import operations
@@ -59,19 +59,12 @@ def logout():
 @permission(PUBLIC)
 @limits.per_address("EMAIL_LINK_RATE_LIMIT", "email-link")
 def forgot_password():
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        try:
-            operations.request_password_reset(form.email.data)
-        except DomainError as error:  # an email no account can have (a NUL byte...)
-            show_errors(form, error, default_field="email")
-            return render_template("auth/forgot_password.html", form=form), 422
-        # The same answer whether or not the account exists (no account enumeration).
-        flash(_("If an account exists for this email, we have sent it a link to set a new "
-                "password. Check your inbox."), "info")
-        return redirect(url_for("auth.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/forgot_password.html", form=form), status
+    return emailed_link_page(
+        ForgotPasswordForm(), operations.request_password_reset, then=url_for("auth.login"),
+        answer=_("If an account exists for this email, we have sent it a link to set a new "
+                 "password. Check your inbox."),
+        page={"title": _("Forgot your password?"), "back_url": url_for("auth.login"), "back": _("Back to log in"),
+              "intro": _("Enter the email of your account: we will send you a link to set a new password.")})
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -51,3 +51,22 @@ def csrf_failed(form) -> bool:
         form.form_errors.append(_("The form has expired: please send it again."))
         return True
     return False
+
+
+def emailed_link_page(form, send, *, page: dict, answer: str, then: str):
+    """Every "send me a link" page (a forgotten password, an applicant's password, a new
+    activation link) has one shape: an email, `send(email)`, and then the same `answer`
+    whatever the email (nobody learns who has an account) and back to `then`. An email
+    nobody could have (a NUL byte...) comes back next to the field. `page`: the words of
+    core/email_link.html (title, intro, back_url, back)."""
+    from flask import flash, redirect, render_template
+    if form.validate_on_submit():
+        try:
+            send(form.email.data)
+        except DomainError as error:
+            show_errors(form, error, default_field="email")
+            return render_template("core/email_link.html", form=form, **page), 422
+        flash(answer, "info")
+        return redirect(then)
+    status = 422 if form.is_submitted() else 200
+    return render_template("core/email_link.html", form=form, **page), status

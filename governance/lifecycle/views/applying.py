@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...core import clock, confirm, limits
 from ...core.errors import DomainError
 from ...authz import P
-from ...core.forms import show_errors
+from ...core.forms import emailed_link_page, show_errors
 from ...core.permissions import PUBLIC, actor, can, permission
 from ...statute.queries import value_on
 from .. import access, letters, operations, queries, rules
@@ -140,18 +140,14 @@ def _session_applicant_application():
 def applicant_forgot():
     """A forgotten applicant password: a reset link by email, if the applicant still
     follows an application from that email; the same answer either way."""
-    form = ApplicantForgotForm()
-    if form.validate_on_submit():
-        try:
-            operations.request_applicant_password_reset(form.email.data)
-        except DomainError as error:  # an email nobody could have applied with (a NUL byte...)
-            show_errors(form, error, default_field="email")
-            return render_template("lifecycle/applicant_forgot.html", form=form), 422
-        flash(_("If you are following an application sent from this email, we have sent a link "
-                "to set a new password. Check your inbox."), "info")
-        return redirect(url_for("lifecycle.status"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("lifecycle/applicant_forgot.html", form=form), status
+    return emailed_link_page(
+        ApplicantForgotForm(), operations.request_applicant_password_reset, then=url_for("lifecycle.status"),
+        answer=_("If you are following an application sent from this email, we have sent a link "
+                 "to set a new password. Check your inbox."),
+        page={"title": _("Forgot your password?"), "back_url": url_for("lifecycle.status"),
+              "back": _("Back to your application"),
+              "intro": _("Enter the email you gave in the application form: we will send you a link to set a "
+                         "new password.")})
 
 
 def _no_referrer(body, status):
@@ -220,18 +216,13 @@ def activation_request():
     """An admitted applicant whose activation link expired asks for a new one by email
     (the application's password no longer opens the application page after admission).
     The same answer whatever the email: nobody learns who was admitted."""
-    form = ActivationRequestForm()
-    if form.validate_on_submit():
-        try:
-            operations.request_new_activation(form.email.data)
-        except DomainError as error:  # an email no login can have (a NUL byte...)
-            show_errors(form, error, default_field="email")
-            return render_template("lifecycle/activation_request.html", form=form), 422
-        flash(_("If a new member's account waiting for activation has this email, we have sent "
-                "it a new activation link. Check your inbox."), "info")
-        return redirect(url_for("auth.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("lifecycle/activation_request.html", form=form), status
+    return emailed_link_page(
+        ActivationRequestForm(), operations.request_new_activation, then=url_for("auth.login"),
+        answer=_("If a new member's account waiting for activation has this email, we have sent "
+                 "it a new activation link. Check your inbox."),
+        page={"title": _("A new activation link"), "back_url": url_for("auth.login"), "back": _("Log in"),
+              "intro": _("Enter the email you gave in the application form: if your application was accepted "
+                         "and your account is not active yet, we will send you a new link to activate it.")})
 
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])
