@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..core import audit, clock
 from ..core.errors import DomainError
@@ -77,8 +78,9 @@ class ImportRejected(DomainError):
     def __init__(self, problems: list[Problem], code: str = "validation", message: str | None = None):
         rows = {p.row for p in problems}
         if message is None:
-            message = _("The file was not imported: %(errors)d error(s) in %(rows)d row(s). "
-                        "Nothing was stored.", errors=len(problems), rows=len(rows))
+            message = _("The file was not imported: %(errors)s in %(rows)s. Nothing was stored.",
+                        errors=ngettext("%(num)d error", "%(num)d errors", len(problems)),
+                        rows=ngettext("%(num)d row", "%(num)d rows", len(rows)))
         errors: dict[str, list[str]] = {}
         for p in problems[:MAX_REPORTED]:
             errors.setdefault("file" if p.row == FILE else str(p.row), []).append(f"{p.field}: {p.message}")
@@ -176,9 +178,10 @@ def _check_header(header: list[str]) -> list[Problem]:
             problems.append(Problem(1, "header", _("Unknown column %(name)s.", name=repr(name))))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
-        problems.append(Problem(1, "header", _(
-            "Missing column(s): %(names)s. The header must be: %(header)s.",
-            names=", ".join(missing), header=",".join(HEADER))))
+        problems.append(Problem(1, "header", ngettext(
+            "Missing column: %(names)s. The header must be: %(header)s.",
+            "Missing columns: %(names)s. The header must be: %(header)s.",
+            len(missing), names=", ".join(missing), header=",".join(HEADER))))
     return problems
 
 

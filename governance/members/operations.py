@@ -9,6 +9,7 @@ from typing import Any, Callable
 import sqlalchemy as sa
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..core import audit, clock, inputs
 from ..core.errors import DomainError
@@ -188,7 +189,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             share_value = statute("share_value", on)
             max_capital = statute("max_capital_per_member", on)
             if shares < minimum:
-                fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
+                fail("shares", ngettext("At least %(num)d share is required.", "At least %(num)d shares are required.", minimum))
             elif Decimal(shares) * share_value > max_capital:
                 fail("shares", _("%(n)d shares of %(value)s exceed the maximum capital per member "
                                  "(%(max)s).", n=shares, value=money(share_value),

@@ -83,3 +83,21 @@ def test_the_patterns_catch_a_mix():
     assert any(p.search("Siamo lieti di comunicarLe") for p in PAGE_WRONG)
     assert any(p.search("Indichi la delibera") for p in PAGE_WRONG)
     assert not any(p.search("Indica la delibera; la tua domanda") for p in PAGE_WRONG)
+
+
+# "delega/e", "ora/e", "account(s)", "assembly(ies)": counts are real plurals (ngettext).
+PLURAL_SHORTCUT = re.compile(r"\w\((s|es|ies|e|i|a|o)\)|\b\w+[aeiou]/(e|i|a|o|s|es|ies)\b")
+
+
+def test_no_plural_shortcuts_in_the_catalogues():
+    offences = []
+    for language in ("it", "en"):
+        with open(BASE_DIR / f"translations/{language}/LC_MESSAGES/messages.po", "rb") as handle:
+            catalog = read_po(handle)
+        for entry in catalog:
+            texts = [*(entry.id if isinstance(entry.id, tuple) else (entry.id,)),
+                     *(entry.string if isinstance(entry.string, tuple) else (entry.string,))]
+            offences += [text for text in texts if text and PLURAL_SHORTCUT.search(text)]
+    assert offences == []
+    assert PLURAL_SHORTCUT.search("Hai %(n)d delega/e.") and PLURAL_SHORTCUT.search("%(n)d account(s)")
+    assert not PLURAL_SHORTCUT.search("e/o, 1/2, https://example.org/a/e")

@@ -148,7 +148,7 @@ def test_a_row_with_too_few_values(today, board_user):
 
 @pytest.mark.parametrize("header, message", [
     (("number", "first_name", "surname", "tax_code", "birth_date", "email", "phone", "address",
-      "category", "admitted_on", "shares"), "Missing column(s): last_name"),
+      "category", "admitted_on", "shares"), "Missing column: last_name"),
     (HEADER + ("nickname",), "Unknown column 'nickname'"),
     (HEADER + ("email",), "appears twice"),
 ])
