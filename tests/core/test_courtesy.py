@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from config import BASE_DIR
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "pgettext": ((1, "c"), 2)}
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 # Files whose strings are written to a person by the cooperative (emails, letters, subjects).
 MAIL_FILES = re.compile(r"(^|/)email/|letters\.py$|notifications\.py$")
 # Files outside both sets: documents (statute, privacy, contracts, minutes) speak of members in

@@ -338,3 +338,12 @@ def test_a_legal_persons_correction_form_uses_its_own_words(client, login, board
     assert response.status_code == 422
     summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
     assert "Denominazione" in summary and "Cognome" not in summary
+
+
+def test_category_sorts_in_its_declared_order_not_by_code(client, login, board_user, member_factory):
+    """worker, volunteer, user, financing, legal person: the codes would put financing first."""
+    for number, category in ((1, Category.LEGAL_PERSON), (2, Category.FINANCING), (3, Category.USER),
+                             (4, Category.VOLUNTEER), (5, Category.WORKER)):
+        member_factory(number=number, category=category)
+    login(board_user)
+    assert _numbers(client.get("/members?sort=category").get_data(as_text=True)) == [5, 4, 3, 2, 1]
