@@ -29,7 +29,7 @@ translations: venv
 # Catalogues without file:line locations and sorted by message, so that moving code
 # does not rewrite them and two branches that add strings merge cleanly.
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 --no-location --sort-output --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output --omit-header -o translations/messages.pot .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

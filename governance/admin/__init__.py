@@ -13,7 +13,7 @@ def init_app(app) -> None:
     register_api(api.blp)
     register_nav(app, NavItem("admin.audit_log", _l("Audit log"), P.AUDIT_READ, order=90),
                  NavItem("admin.outbox", _l("Outbox"), P.OUTBOX_READ, order=91,
-                         count=cards.count_failed_emails),
+                         count=cards.count_failed_emails, count_label=_l("not delivered")),
                  NavItem("admin.users", _l("Users"), P.USERS_MANAGE, order=92))
     register_card(app,
                   HomeCard("admin.platform", "admin/cards/admin.html", P.USERS_MANAGE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_user, logout_user
 
 from ..authz import P
@@ -84,7 +85,8 @@ def reset_password(token: str):
             return _no_referrer((render_template("auth/reset_password.html", form=form), 422))
         flash(_("Your password has been changed. You can log in now."), "success")
         if revoked:
-            flash(_("Your %(n)d API token(s) have been revoked with the old password.", n=revoked),
+            flash(ngettext("Your API token has been revoked with the old password.",
+                           "Your %(num)d API tokens have been revoked with the old password.", revoked),
                   "info")
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
@@ -149,7 +151,8 @@ def change_password():
     login_user(actor())
     flash(_("Your password has been changed; your other sessions have been logged out."), "success")
     if revoked:
-        flash(_("Your %(n)d API token(s) have been revoked with the old password.", n=revoked), "info")
+        flash(ngettext("Your API token has been revoked with the old password.",
+                           "Your %(num)d API tokens have been revoked with the old password.", revoked), "info")
     return redirect(url_for("auth.profile"))
 
 

@@ -79,8 +79,8 @@ def percent(value: Decimal | float | None, decimals: int = 2) -> str:
 
 
 def days(count: int) -> str:
-    """A number of days spelled out: "1 giorno", "8 giorni"."""
-    return ngettext("%(num)d day", "%(num)d days", count)
+    """A number of days spelled out: "1 giorno", "8 giorni", "3.650 giorni"."""
+    return ngettext("%(count)s day", "%(count)s days", count, count=number(count))
 
 
 def label(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields import Field
 
 from .errors import DomainError
@@ -21,6 +22,20 @@ class Required:
 
 
 REQUIRED = [Required()]
+
+# A legal person's own words for the entry's fields (its form and its error summary).
+LEGAL_PERSON_LABELS = {"last_name": _l("Company name"), "tax_code": _l("VAT number (partita IVA)"),
+                       "legal_representative": _l("Legal representative")}
+
+
+def label_as_legal_person(form, legal: bool) -> None:
+    """Name the fields as a legal person's (Denominazione, Partita IVA, Legale
+    rappresentante) when the form is about one; `form.legal_person` tells the template."""
+    form.legal_person = legal
+    if legal:
+        for name, text in LEGAL_PERSON_LABELS.items():
+            if name in form:
+                form[name].label.text = str(text)
 
 
 def show_errors(form, error: DomainError, default_field: str | None = None) -> None:

@@ -25,6 +25,7 @@ class NavItem:
     permission: str
     order: int = 50
     count: Callable[[Any], int] | None = None  # user -> things waiting (0: no number)
+    count_label: Any = None    # what the number counts, for screen readers ("waiting" if None)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def nav_items(user) -> list[dict]:
         if item.endpoint in current_app.view_functions and can(user, item.permission):
             items.append({"url": url_for(item.endpoint), "label": str(item.label),
                           "endpoint": item.endpoint,
-                          "count": item.count(user) if item.count else 0})
+                          "count": item.count(user) if item.count else 0,
+                          "count_label": str(item.count_label) if item.count_label else None})
     g._nav_items = items
     return items
 

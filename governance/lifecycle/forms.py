@@ -133,6 +133,28 @@ class ExitForm(FlaskForm):
     challenged_on = StringField(_l("Exclusion: date of the challenge in court, if any"), render_kw=DATE)
     requested_on = StringField(_l("Withdrawal: date of the member's request"), render_kw=DATE)
 
+    # What the date and the reasons are for each kind (the generic labels above stay
+    # for the form without scripts, where every field is shown).
+    KIND_LABELS = {
+        "date": {"exclusion": _l("Date of the board's decision to exclude"), "death": _l("Date of death"),
+                 "lapse": _l("Date of the board's decision on the lapse"),
+                 "withdrawal": _l("Date of the board's decision accepting the withdrawal")},
+        "reasons": {"exclusion": _l("Reasons (mandatory; sent to the member)"),
+                    "lapse": _l("Reasons (optional; sent to the member)"),
+                    "withdrawal": _l("Reasons (optional; sent to the member)")},
+    }
+
+    def kind_labels(self, name: str) -> dict[str, str]:
+        """{kind: label} of a field, for the page's script."""
+        return {kind: str(text) for kind, text in self.KIND_LABELS[name].items()}
+
+    def label_for_kind(self) -> None:
+        """Label the date and the reasons for the kind chosen (a failed submit's fields and
+        error summary)."""
+        for name, labels in self.KIND_LABELS.items():
+            if self.kind.data in labels:
+                self[name].label.text = str(labels[self.kind.data])
+
 
 class ChallengeForm(FlaskForm):
     challenged_on = StringField(_l("Date of the challenge in court"), render_kw=DATE)

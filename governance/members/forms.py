@@ -9,7 +9,9 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, EmailInput, NumberInput, TelInput
 
+from ..core.formatting import number
 from ..core.forms import Required as Marked
+from ..core.forms import label_as_legal_person
 from .models import Category
 
 
@@ -40,8 +42,15 @@ class EntryFields(FlaskForm):
                    "address", "email", "phone", "category", "admitted_on", "shares",
                    "shares_paid_amount")
 
+    legal_person = False
+    hide_person_fields = False
+
     def entry_data(self) -> dict:
         return {name: (getattr(self, name).data or "").strip() for name in self.ENTRY_NAMES}
+
+    def label_for_category(self, category: str | None = None) -> None:
+        """A legal person's labels when the entry (or what was typed) is a legal person."""
+        label_as_legal_person(self, (category or self.category.data) == Category.LEGAL_PERSON.value)
 
 
 class NewMemberForm(EntryFields):
@@ -63,9 +72,13 @@ class CorrectMemberForm(EntryFields):
             "address": member.address or "", "email": member.email or "", "phone": member.phone or "",
             "category": member.category.value, "admitted_on": member.admitted_on.isoformat(),
             "shares": str(member.shares_subscribed),
-            "shares_paid_amount": f"{member.shares_paid_amount:.2f}",
+            # as the reader writes it ("50,00" in Italian), and read back as typed
+            "shares_paid_amount": number(member.shares_paid_amount, 2),
         }
-        return cls(data=data, **kwargs)
+        form = cls(data=data, **kwargs)
+        form.label_for_category(member.category.value)
+        form.hide_person_fields = form.legal_person
+        return form
 
 
 class ImportForm(FlaskForm):

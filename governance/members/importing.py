@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..core import audit, clock
 from ..core.errors import DomainError
@@ -48,6 +49,7 @@ ITALIAN_CATEGORIES = {Category.WORKER: "lavoratore", Category.VOLUNTEER: "volont
                       Category.USER: "fruitore", Category.FINANCING: "sovventore",
                       Category.LEGAL_PERSON: "persona_giuridica"}
 CATEGORY_CODES = {word: category.value for category, word in ITALIAN_CATEGORIES.items()}
+ITALIAN_NAMES = {code: name for name, code in ITALIAN_COLUMNS.items()}
 MAX_ROWS = 50_000
 # Reported problems are capped so that a file that is wrong everywhere stays readable.
 MAX_REPORTED = 1000
@@ -77,14 +79,25 @@ class ImportRejected(DomainError):
     def __init__(self, problems: list[Problem], code: str = "validation", message: str | None = None):
         rows = {p.row for p in problems}
         if message is None:
-            message = _("The file was not imported: %(errors)d error(s) in %(rows)d row(s). "
-                        "Nothing was stored.", errors=len(problems), rows=len(rows))
+            message = _("The file was not imported: %(errors)s in %(rows)s. Nothing was stored.",
+                        errors=ngettext("%(num)d error", "%(num)d errors", len(problems)),
+                        rows=ngettext("%(num)d row", "%(num)d rows", len(rows)))
         errors: dict[str, list[str]] = {}
         for p in problems[:MAX_REPORTED]:
             errors.setdefault("file" if p.row == FILE else str(p.row), []).append(f"{p.field}: {p.message}")
         super().__init__(code, message, errors=errors)
         self.problems = problems[:MAX_REPORTED]
         self.total_problems = len(problems)
+        self.italian = False  # the file had the Italian header: name its columns so
+
+    def column(self, field: str) -> str:
+        """The column a problem is about, named as in the file the user imported
+        (nothing for a problem about the whole file or a whole row)."""
+        if field == "header":
+            return _("header row")
+        if field in ("file", "row"):
+            return ""
+        return ITALIAN_NAMES.get(field, field) if self.italian else field
 
 
 @dataclass(frozen=True)
@@ -176,9 +189,10 @@ def _check_header(header: list[str]) -> list[Problem]:
             problems.append(Problem(1, "header", _("Unknown column %(name)s.", name=repr(name))))
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
-        problems.append(Problem(1, "header", _(
-            "Missing column(s): %(names)s. The header must be: %(header)s.",
-            names=", ".join(missing), header=",".join(HEADER))))
+        problems.append(Problem(1, "header", ngettext(
+            "Missing column: %(names)s. The header must be: %(header)s.",
+            "Missing columns: %(names)s. The header must be: %(header)s.",
+            len(missing), names=", ".join(missing), header=",".join(HEADER))))
     return problems
 
 
@@ -219,7 +233,23 @@ def read_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def parse(data: bytes, today: date) -> list[_Row]:
     """Parse and validate the whole file; raise ImportRejected with every problem found,
     or return the valid rows (the database is only read)."""
-    header, records = read_records(decode(data))
+    text = decode(data)
+    italian = _has_italian_header(text)
+    try:
+        return _parse(text, today, italian)
+    except ImportRejected as rejected:
+        rejected.italian = italian
+        raise
+
+
+def _has_italian_header(text: str) -> bool:
+    first = text.lstrip("\ufeff").split("\n", 1)[0].lower().replace(";", ",")
+    names = {cell.strip().strip('"') for cell in first.split(",")}
+    return any(ITALIAN_COLUMNS.get(name, name) != name for name in names)
+
+
+def _parse(text: str, today: date, italian: bool) -> list[_Row]:
+    header, records = read_records(text)
     header_problems = _check_header(header)
     if header_problems:
         raise ImportRejected(header_problems)
@@ -239,7 +269,8 @@ def parse(data: bytes, today: date) -> list[_Row]:
         for field in ("birth_date", "admitted_on"):
             values[field] = _italian_date_to_iso(values[field])
         values["category"] = CATEGORY_CODES.get(values["category"].lower(), values["category"])
-        row_problems, row = _check_row(row_number, values, today, statute, numbers_seen, tax_codes_seen)
+        row_problems, row = _check_row(row_number, values, today, statute, numbers_seen, tax_codes_seen,
+                                       italian)
         if row_problems:
             problems.extend(row_problems)
         else:
@@ -253,11 +284,14 @@ def parse(data: bytes, today: date) -> list[_Row]:
 
 
 def _check_row(row_number: int, values: dict, today: date, statute: StatuteTimeline,
-               numbers_seen: dict[int, int], tax_codes_seen: dict[str, int]
+               numbers_seen: dict[int, int], tax_codes_seen: dict[str, int], italian: bool = False
                ) -> tuple[list[Problem], _Row]:
     """One row's problems (the entry's rules, and repeats within the file)."""
     problems: list[Problem] = []
-    clean, errors = operations.validate_entry(values, today=today, statute=statute)
+    # A wrong category lists the words the file's language uses (both are accepted).
+    choices = ", ".join(ITALIAN_CATEGORIES.values()) if italian else None
+    clean, errors = operations.validate_entry(values, today=today, statute=statute,
+                                              category_choices=choices)
     for field, messages in errors.items():
         problems.extend(Problem(row_number, field, m) for m in messages)
     number = None
@@ -326,7 +360,11 @@ def import_register(data: bytes, actor, *, note: str | None = None) -> ImportRes
     # running meanwhile cannot take a number or tax code this file was checked against.
     counter = operations.lock_counter()
     rows = parse(data, today)
-    _check_volunteer_cap(rows, today)
+    try:
+        _check_volunteer_cap(rows, today)
+    except ImportRejected as rejected:
+        rejected.italian = _has_italian_header(decode(data))
+        raise
 
     # Numbers not given come after every number in the register, ever assigned
     # (the counter) and in the file, in file order: numbers are never reused.

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.labels import LabeledEnum
@@ -33,8 +34,13 @@ class MemberStatus(LabeledEnum):
     DECEASED = "deceased"
     LAPSED = "lapsed"
 
-    __labels__ = {"active": _l("Active"), "withdrawn": _l("Withdrawn"), "excluded": _l("Excluded"),
-                  "deceased": _l("Deceased"), "lapsed": _l("Lapsed")}
+    # Shown next to a name (badges): in Italian the ended statuses are nouns that do not
+    # agree with the member's gender ("Recesso", "Decesso", not "Receduto", "Deceduto").
+    __labels__ = {"active": lazy_pgettext("member status", "Active"),
+                  "withdrawn": lazy_pgettext("member status", "Withdrawn"),
+                  "excluded": lazy_pgettext("member status", "Excluded"),
+                  "deceased": lazy_pgettext("member status", "Deceased"),
+                  "lapsed": lazy_pgettext("member status", "Lapsed")}
     __tones__ = {"active": "success", "withdrawn": "secondary", "excluded": "danger",
                  "deceased": "dark", "lapsed": "secondary"}
 

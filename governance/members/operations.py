@@ -9,6 +9,7 @@ from typing import Any, Callable
 import sqlalchemy as sa
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..core import audit, clock, inputs
 from ..core.errors import DomainError
@@ -68,20 +69,25 @@ def code_problem(reason: str, *, legal: bool) -> str:
     if reason == "length":
         return _("a VAT number has 11 digits.") if legal else _("a tax code has 16 characters.")
     if reason == "component":
+        if legal:
+            return _("the office code it contains (digits 8 to 10) is not valid.")
         return _("the birth date or place encoded in it is not valid.")
     return _("it contains characters that are not allowed here.")
 
 
 def validate_entry(data: dict, *, today: date | None = None, partial: bool = False,
                    require_admitted_on: bool = True,
-                   statute: Callable[[str, date], Any] | None = None
+                   statute: Callable[[str, date], Any] | None = None,
+                   category_choices: str | None = None
                    ) -> tuple[dict, dict[str, list[str]]]:
     """Check the input shape and the rules of one register entry. Returns (clean data,
     errors by field). Used by the add/correct forms, the API, the CSV import (row by
     row) and the applications. `partial`: only the fields present are checked.
     `statute(name, on)` reads a statute parameter (default: one query per call; the
     import passes a preloaded timeline so 10,000 rows do not cost 30,000 queries).
-    `shares_paid_amount` is checked only when given (applications never give it)."""
+    `shares_paid_amount` is checked only when given (applications never give it).
+    `category_choices`: the category words to suggest when the category is unknown (the
+    import of an Italian file suggests lavoratore…; the codes otherwise)."""
     today = today or clock.today()
     statute = statute or value_on
     clean: dict[str, Any] = {}
@@ -100,7 +106,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             category = Category(str(raw).strip()) if raw not in (None, "") else None
         except ValueError:
             fail("category", _("Unknown category %(value)s: use one of %(choices)s.", value=repr(raw),
-                               choices=", ".join(c.value for c in Category)))
+                               choices=category_choices or ", ".join(c.value for c in Category)))
         else:
             if category is None:
                 fail("category", _("This field is required."))
@@ -188,7 +194,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
             share_value = statute("share_value", on)
             max_capital = statute("max_capital_per_member", on)
             if shares < minimum:
-                fail("shares", _("At least %(n)d share(s) are required.", n=minimum))
+                fail("shares", ngettext("At least %(num)d share is required.", "At least %(num)d shares are required.", minimum))
             elif Decimal(shares) * share_value > max_capital:
                 fail("shares", _("%(n)d shares of %(value)s exceed the maximum capital per member "
                                  "(%(max)s).", n=shares, value=money(share_value),

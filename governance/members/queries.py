@@ -124,8 +124,15 @@ def search_condition(q: str):
 
 
 # The register page's sortable columns (the number breaks ties, so pages never overlap).
-SORTS = {"number": Member.number, "name": Member.search_name, "category": Member.category,
-         "status": Member.status, "admitted_on": Member.admitted_on}
+# Category and status sort in their declared order (worker, volunteer, user, financing,
+# legal person; active first), the same in every language, not by the stored code.
+def _declared_order(column, enum) -> sa.Case:
+    return sa.case({member: index for index, member in enumerate(enum)}, value=column)
+
+
+SORTS = {"number": Member.number, "name": Member.search_name,
+         "category": _declared_order(Member.category, Category),
+         "status": _declared_order(Member.status, MemberStatus), "admitted_on": Member.admitted_on}
 
 
 def register_query(register_filter: RegisterFilter | None = None, sort: str = "number",

@@ -87,6 +87,7 @@ def new():
     if not form.is_submitted():
         form.admitted_on.data = clock.today().isoformat()
         return render_template("members/new.html", form=form)
+    form.label_for_category()
     form.validate()  # the CSRF token only: the rules are the operation's
     if not csrf_failed(form):
         try:
@@ -109,6 +110,8 @@ def edit(number: int):
         return render_template("members/edit.html", member=member,
                                form=CorrectMemberForm.for_member(member), **_labels())
     form = CorrectMemberForm()
+    form.label_for_category()
+    form.hide_person_fields = member.category == Category.LEGAL_PERSON
     form.validate()  # the CSRF token only: the rules are the operation's
     if not csrf_failed(form):
         try:

@@ -182,6 +182,6 @@ def test_the_roll_page_counts_and_pages(client, login, convened, board, voters):
     voters(205)
     login(board)
     first = client.get(f"/assemblies/{assembly.id}/roll").get_data(as_text=True)
-    assert "211 member(s) may vote" in first and "1 / 2" in first
+    assert "211 members may vote" in first and "1 / 2" in first
     second = client.get(f"/assemblies/{assembly.id}/roll?page=2").get_data(as_text=True)
     assert second.count("<tr>") == 1 + 11

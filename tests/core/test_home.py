@@ -169,3 +169,18 @@ def test_the_digest_does_not_ask_to_decide_what_was_already_decided(app, board_u
         assert "already decided (refused" in lines["Anna Neri"]
     finally:
         app.config["BOARD_NOTIFICATIONS"] = "each"
+
+
+def test_exports_heading_only_with_something_to_export(client, login, admin_user, auditor_user, today):
+    """The administrator reads the audit log but exports nothing: no empty 'Esportazioni'."""
+    assert "Esportazioni" not in _home(client, login, admin_user)
+    client.post("/logout")
+    assert "Esportazioni" in _home(client, login, auditor_user)
+
+
+def test_menu_badge_of_failed_emails_says_not_delivered(client, login, admin_user, today):
+    message = send_email("x@example.org", "Oggetto", "Testo")
+    message.status = OutboxStatus.FAILED
+    db.session.flush()
+    html = _home(client, login, admin_user)
+    assert "non consegnate</span>" in html and "Vedila nella posta in uscita" in html

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from config import BASE_DIR, Config
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "pgettext": ((1, "c"), 2)}
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("governance/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 
 
@@ -43,10 +43,10 @@ def _extracted_messages():
     for pattern, method in METHODS:
         folder = BASE_DIR / pattern.split("/")[0]
         method_map = [(pattern.split("/", 1)[1], method)]
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for _file, _line, message, _comments, context in extract_from_dir(
                 str(folder), method_map=method_map, keywords=KEYWORDS,
                 options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
-            found.add(message[0] if isinstance(message, tuple) else message)
+            found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -54,8 +54,8 @@ def test_italian_catalogue_translates_every_string():
     with open(Path(BASE_DIR, "translations/it/LC_MESSAGES/messages.po"), "rb") as handle:
         catalog = read_po(handle)
     missing = []
-    for msgid in sorted(_extracted_messages()):
-        entry = catalog.get(msgid)
+    for msgid, context in sorted(_extracted_messages(), key=lambda m: (m[0], m[1] or "")):
+        entry = catalog.get(msgid, context=context)
         if entry is None or not entry.string or entry.fuzzy or (
                 isinstance(entry.string, tuple) and not all(entry.string)):
             missing.append(msgid)

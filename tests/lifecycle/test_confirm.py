@@ -222,3 +222,16 @@ def test_a_refused_withdrawal_lands_on_the_decided_request(client, login, today,
                        data={"outcome": "refused", "decided_on": today.isoformat(),
                              "reasons": "Motivi.", "confirmed": "1"})
     assert done.headers["Location"].endswith(f"/board/withdrawals/{request.id}")
+
+
+def test_exit_form_labels_the_date_for_the_kind_chosen(client, login, today, member_factory, italian_board, _db):
+    """A failed paper withdrawal names its own date, in the field and in the error summary."""
+    member = member_factory(first_name="Luigi", last_name="Bruno")
+    _db.commit()
+    login(italian_board)
+    page = client.post(f"/members/{member.number}/exit", data={"exit-kind": "withdrawal", "exit-date": "x"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "Data della delibera del consiglio di amministrazione che accoglie il recesso" in html
+    assert "del decesso o della decadenza" not in html
+    assert "data-exit-labels=" in client.get(f"/members/{member.number}/lifecycle").get_data(as_text=True)

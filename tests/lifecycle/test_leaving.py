@@ -386,7 +386,7 @@ def test_messages_are_italian_for_italian_users(app, today, member_factory, boar
     exit_(member, board_user, kind="exclusion", date="2026-11-20", reasons="Morosità")
     with force_locale("it"), pytest.raises(DomainError) as info:
         operations.request_withdrawal(member, {}, None)
-    assert info.value.message == f"Il socio n. {member.number} non è attivo (Escluso)."
+    assert info.value.message == f"Il socio n. {member.number} non è attivo (Esclusione)."
 
 
 # --- a member cannot probe which register numbers exist (review finding) ----------------------------

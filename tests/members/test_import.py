@@ -148,7 +148,7 @@ def test_a_row_with_too_few_values(today, board_user):
 
 @pytest.mark.parametrize("header, message", [
     (("number", "first_name", "surname", "tax_code", "birth_date", "email", "phone", "address",
-      "category", "admitted_on", "shares"), "Missing column(s): last_name"),
+      "category", "admitted_on", "shares"), "Missing column: last_name"),
     (HEADER + ("nickname",), "Unknown column 'nickname'"),
     (HEADER + ("email",), "appears twice"),
 ])
@@ -341,3 +341,27 @@ def test_the_import_page_lists_categories_and_offers_a_template(client, login, b
     assert template.status_code == 200
     body = template.get_data()
     assert body.startswith("\ufeff".encode()) and b"numero;nome;cognome" in body
+
+
+def test_an_italian_file_is_reported_in_its_own_words(app, board_user, today):
+    """The report names the file's own columns (categoria, codice_fiscale), suggests the
+    Italian category words, and a VAT number with a bad office code is told as such."""
+    from tests.factories import make_tax_code
+    code = make_tax_code("Bianchi", "Giulia", date(1980, 5, 4))
+    text = ITALIAN_ROW + (f";Giulia;Bianchi;{code};04/05/1980;giulia@example.org;;;socia;10/01/2020;2;\r\n"
+                          ";;Coop Aperta;12345675552;;coop@example.org;;;persona_giuridica;10/01/2020;2;"
+                          "Maria Rossi\r\n")
+    from flask_babel import force_locale
+    with app.test_request_context(), force_locale("it"):
+        error = _rejected(text.encode("utf-8-sig"), board_user)
+    columns = {error.column(p.field) for p in error.problems}
+    assert {"categoria", "codice_fiscale"} <= columns and "category" not in columns
+    messages = " ".join(p.message for p in error.problems)
+    assert "lavoratore, volontario" in messages and "worker" not in messages
+    assert "ufficio provinciale" in messages and "nascita" not in messages
+
+
+def test_an_english_file_keeps_the_codes(today, board_user):
+    error = _rejected(make_csv([person(0, category="socia")]), board_user)
+    assert {error.column(p.field) for p in error.problems} == {"category"}
+    assert "worker, volunteer" in error.problems[0].message

@@ -304,3 +304,46 @@ def test_the_register_sorts_by_its_columns(client, login, board_user, register):
     html = client.get("/members?sort=number&dir=desc&status=all").get_data(as_text=True)
     assert _numbers(html) == [5, 4, 3, 2, 1] and 'aria-sort="descending"' in html
     assert _numbers(client.get("/members?sort=nonsense").get_data(as_text=True)) == [1, 2, 3, 4]
+
+
+def test_correction_form_writes_amounts_in_italian_and_reads_them_back(client, login, board_user, register):
+    """The amount paid is prefilled as the reader writes it ("25,00"), and accepted so."""
+    db.session.get(Member, register["rossi"].id).shares_paid_amount = Decimal("1250.00")
+    db.session.get(Member, register["rossi"].id).shares_subscribed = 50
+    db.session.commit()
+    login(board_user)
+    client.post("/language", data={"lang": "it"})
+    page = client.get("/members/1/edit").get_data(as_text=True)
+    assert 'value="1.250,00"' in page and "1250.00" not in page
+    response = client.post("/members/1/edit", data={
+        **_form_of(register["rossi"]), "shares": "50", "shares_paid_amount": "1.250,00", "phone": "+39 333 7654321",
+        "note": "nuovo cellulare"})
+    assert response.status_code == 302, re.findall(r'id="[a-z_]+-errors"[^>]*>([^<]*)', response.get_data(as_text=True))
+    assert db.session.get(Member, register["rossi"].id).shares_paid_amount == Decimal("1250.00")
+
+
+def test_a_legal_persons_correction_form_uses_its_own_words(client, login, board_user, member_factory):
+    member_factory(number=9, first_name="", last_name="Coop Aperta", birth_date=None,
+                   tax_code="12345678903", category=Category.LEGAL_PERSON,
+                   legal_representative="Maria Rossi")
+    login(board_user)
+    client.post("/language", data={"lang": "it"})
+    page = client.get("/members/9/edit").get_data(as_text=True)
+    assert "Denominazione" in page and "Partita IVA" in page and "Legale rappresentante" in page
+    assert 'id="first_name"' not in page and 'id="birth_date"' not in page
+    response = client.post("/members/9/edit", data={
+        "last_name": "", "tax_code": "12345678903", "legal_representative": "Maria Rossi",
+        "category": "legal_person", "admitted_on": "2020-01-10", "shares": "1", "note": "prova"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = html[html.index('id="error-summary"'):html.index("</div>", html.index('id="error-summary"'))]
+    assert "Denominazione" in summary and "Cognome" not in summary
+
+
+def test_category_sorts_in_its_declared_order_not_by_code(client, login, board_user, member_factory):
+    """worker, volunteer, user, financing, legal person: the codes would put financing first."""
+    for number, category in ((1, Category.LEGAL_PERSON), (2, Category.FINANCING), (3, Category.USER),
+                             (4, Category.VOLUNTEER), (5, Category.WORKER)):
+        member_factory(number=number, category=category)
+    login(board_user)
+    assert _numbers(client.get("/members?sort=category").get_data(as_text=True)) == [5, 4, 3, 2, 1]

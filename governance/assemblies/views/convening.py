@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...authz import P
 from ...core.errors import DomainError
@@ -112,7 +113,7 @@ def resend(assembly_id):
         count = operations.resend(assembly, actor(), member_id=int(raw) if raw.isdigit() and len(raw) < 10 else None)
     except DomainError as error:
         return _posted_error(error, "assemblies.receipts", assembly_id=assembly_id)
-    flash(_("%(n)d email(s) queued again.", n=count), "success")
+    flash(ngettext("%(num)d email queued again.", "%(num)d emails queued again.", count), "success")
     return redirect(url_for("assemblies.receipts", assembly_id=assembly_id))
 
 
@@ -174,6 +175,9 @@ def invitations():
                                        without=inviting.without_login_count()), 422
             numbers = [int(p) for p in parts]
         counts = inviting.invite(actor(), numbers=numbers)
-        flash(_("%(invited)d member(s) invited, %(reinvited)d invited again.", **counts), "success")
+        flash(_("%(invited)s, %(reinvited)s.",
+                invited=ngettext("%(num)d member invited", "%(num)d members invited", counts["invited"]),
+                reinvited=ngettext("%(num)d invited again", "%(num)d invited again", counts["reinvited"])),
+              "success")
         return redirect(url_for("assemblies.invitations"))
     return render_template("assemblies/invitations.html", form=form, raw="", without=inviting.without_login_count())

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...core import clock, confirm, limits
 from ...core.errors import DomainError
 from ...authz import P
-from ...core.forms import emailed_link_page, show_errors
+from ...core.forms import emailed_link_page, label_as_legal_person, show_errors
 from ...core.permissions import PUBLIC, actor, can, permission
 from ...statute.queries import value_on
 from .. import access, letters, operations, queries, rules
@@ -40,6 +40,8 @@ def apply():
     today = clock.today()
     status = 200
     if form.is_submitted():
+        # the error summary names a legal person's fields in its own words
+        label_as_legal_person(form, form.category.data == "legal_person")
         shape_ok = form.validate()
         try:
             if not shape_ok:

@@ -35,6 +35,8 @@ def member_lookup():
 
 def _render_member(member, *, exit_form=None, challenge_form=None, payment_form=None, status=200):
     today = clock.today()
+    if exit_form is not None:
+        exit_form.label_for_kind()
     return render_template(
         "lifecycle/member.html", member=member, exit_=queries.member_exit(member),
         shares=queries.shares_status(member), payments=queries.share_payments(member),
