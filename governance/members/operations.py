@@ -87,7 +87,7 @@ def validate_entry(data: dict, *, today: date | None = None, partial: bool = Fal
     import passes a preloaded timeline so 10,000 rows do not cost 30,000 queries).
     `shares_paid_amount` is checked only when given (applications never give it).
     `category_choices`: the category words to suggest when the category is unknown (the
-    import of an Italian file suggests lavoratore…; the codes otherwise)."""
+    import of an Italian file suggests the Italian file words; the codes otherwise)."""
     today = today or clock.today()
     statute = statute or value_on
     clean: dict[str, Any] = {}
