@@ -82,7 +82,7 @@ def reset_password(token: str):
             _user, revoked = operations.reset_password(token, form.password.data)
         except DomainError as error:
             show_errors(form, error, default_field="password")
-            return _no_referrer((render_template("auth/reset_password.html", form=form), 422))
+            return _no_referrer((render_template("core/new_password.html", form=form), 422))
         flash(_("Your password has been changed. You can log in now."), "success")
         if revoked:
             flash(ngettext("Your API token has been revoked with the old password.",
@@ -90,7 +90,7 @@ def reset_password(token: str):
                   "info")
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
-    return _no_referrer((render_template("auth/reset_password.html", form=form), status))
+    return _no_referrer((render_template("core/new_password.html", form=form), status))
 
 
 def _no_referrer(result):

@@ -72,7 +72,7 @@ class ActivationRequestForm(FlaskForm):
 
 
 class ApplicantResetForm(FlaskForm):
-    password = PasswordField(_l("New password (at least 10 characters)"), validators=[DataRequired()],
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField(_l("Repeat the new password"), validators=[
         EqualTo("password", message=_l("The two passwords are different."))],

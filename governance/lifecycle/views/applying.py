@@ -171,12 +171,12 @@ def applicant_reset(token: str):
             application = operations.reset_applicant_password(token, form.password.data)
         except DomainError as error:
             show_errors(form, error, default_field="password")
-            return _no_referrer(render_template("lifecycle/applicant_reset.html", form=form), error.status)
+            return _no_referrer(render_template("core/new_password.html", form=form), error.status)
         access.remember_applicant(application)
         flash(_("Your new password is set."), "success")
         return redirect(url_for("lifecycle.status"))
     status = 422 if form.is_submitted() else 200
-    return _no_referrer(render_template("lifecycle/applicant_reset.html", form=form), status)
+    return _no_referrer(render_template("core/new_password.html", form=form), status)
 
 
 @bp.post("/application/appeal")
